@@ -1,0 +1,12 @@
+/** One Jest run for the whole repo; TypeScript is compiled by swc, type-checking is `tsc -b`. */
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src' },
+  testMatch: ['<rootDir>/{libs,services}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,8 @@
+export * from './topology';
+export * from './types';
+export * from './common.schemas';
+export * from './order-messages';
+export * from './rpc-methods';
+export * from './rpc-results';
+export * from './demo-data';
+export { v7 as newId } from 'uuid';

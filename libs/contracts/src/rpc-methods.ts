@@ -1,0 +1,87 @@
+import Joi from 'joi';
+import { money, orderLinesSchema, shippingAddressSchema, uuid } from './common.schemas';
+
+/**
+ * Request/reply methods each service serves on its RPC queue. The message `type` property names
+ * the method; the body is validated against the schema before the handler runs.
+ */
+const caller = Joi.object({
+  customerId: uuid.required(),
+  role: Joi.string().valid('customer', 'admin').required(),
+});
+const cursor = Joi.string().max(200);
+const limit = Joi.number().integer().min(1).max(100).default(20);
+
+export const customerRpc = {
+  getMany: {
+    name: 'customer.get-many',
+    schema: Joi.object({ customerIds: Joi.array().items(uuid).min(1).max(5000).required() }),
+  },
+  create: {
+    name: 'customer.create',
+    schema: Joi.object({
+      name: Joi.string().trim().min(1).max(200).required(),
+      email: Joi.string().trim().lowercase().email({ tlds: false }).max(320).required(),
+      shippingAddress: shippingAddressSchema,
+    }),
+  },
+} as const;
+
+export const inventoryRpc = {
+  reserve: {
+    name: 'inventory.reserve',
+    schema: Joi.object({
+      orders: Joi.array()
+        .items(Joi.object({ orderId: uuid.required(), items: orderLinesSchema }))
+        .min(1)
+        .max(5000)
+        .unique('orderId')
+        .required(),
+    }),
+  },
+  release: {
+    name: 'inventory.release',
+    schema: Joi.object({ orderIds: Joi.array().items(uuid).min(1).max(5000).unique().required() }),
+  },
+  getProduct: { name: 'product.get', schema: Joi.object({ productId: uuid.required() }) },
+  listProducts: { name: 'product.list', schema: Joi.object({ limit, cursor }) },
+  createProduct: {
+    name: 'product.create',
+    schema: Joi.object({
+      name: Joi.string().trim().min(1).max(200).required(),
+      price: money.required(),
+      stock: Joi.number().integer().min(0).max(1_000_000_000).required(),
+    }),
+  },
+  updateProduct: {
+    name: 'product.update',
+    schema: Joi.object({
+      productId: uuid.required(),
+      price: money,
+      stock: Joi.number().integer().min(0).max(1_000_000_000),
+    }).or('price', 'stock'),
+  },
+} as const;
+
+export const orderRpc = {
+  get: { name: 'order.get', schema: Joi.object({ orderId: uuid.required(), caller: caller.required() }) },
+  list: {
+    name: 'order.list',
+    schema: Joi.object({
+      caller: caller.required(),
+      status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'),
+      limit,
+      cursor,
+    }),
+  },
+  cancel: { name: 'order.cancel', schema: Joi.object({ orderId: uuid.required(), caller: caller.required() }) },
+  claimIdempotencyKey: {
+    name: 'order.claim-idempotency-key',
+    schema: Joi.object({
+      customerId: uuid.required(),
+      key: Joi.string().min(1).max(200).required(),
+      requestHash: Joi.string().hex().length(64).required(),
+      orderId: uuid.required(),
+    }),
+  },
+} as const;

@@ -1,0 +1,108 @@
+import amqp, { type ChannelModel } from 'amqplib';
+import type { Logger } from '@shop/platform';
+
+type Setup = (connection: ChannelModel) => Promise<void>;
+
+export interface BrokerOptions {
+  url: string;
+  /** Shown in the RabbitMQ management UI, so an operator can tell the services apart. */
+  name: string;
+  logger: Logger;
+  maxBackoffMs?: number;
+}
+
+/**
+ * One AMQP connection per process that reconnects by itself. Each component registers a setup
+ * that (re)creates its channels and topology, so after a broker restart everything resumes
+ * without a process restart.
+ */
+export class BrokerConnection {
+  private connection?: ChannelModel;
+  private readonly setups: Setup[] = [];
+  private closing = false;
+  private blocked = false;
+  private attempt = 0;
+  private timer?: NodeJS.Timeout;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(private readonly options: BrokerOptions) {}
+
+  get isConnected(): boolean {
+    return this.connection !== undefined;
+  }
+
+  /** While blocked (memory or disk alarm) publishes would hang, so publishers refuse fast. */
+  get isBlocked(): boolean {
+    return this.blocked;
+  }
+
+  /** Registers a setup; it runs now if connected and again after every reconnect. */
+  async use(setup: Setup): Promise<void> {
+    this.setups.push(setup);
+    if (this.connection) await setup(this.connection);
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Resolves once connected (or immediately if already). */
+  waitForConnection(): Promise<void> {
+    if (this.connection) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.timer);
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closing) return;
+    const { logger, url, name } = this.options;
+    try {
+      const connection = await amqp.connect(url, { clientProperties: { connection_name: name } });
+      connection.on('error', (err) => logger.warn({ err: err.message }, 'broker connection error'));
+      connection.on('close', () => this.onClose(connection));
+      connection.on('blocked', (reason) => {
+        this.blocked = true;
+        logger.warn({ reason }, 'broker blocked publishers');
+      });
+      connection.on('unblocked', () => {
+        this.blocked = false;
+        logger.info('broker unblocked publishers');
+      });
+      this.connection = connection;
+      this.blocked = false;
+      for (const setup of this.setups) await setup(connection);
+      this.attempt = 0;
+      logger.info('broker connected');
+      this.waiters.splice(0).forEach((resolve) => resolve());
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'broker connect failed');
+      const connection = this.connection;
+      this.connection = undefined;
+      await connection?.close().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private onClose(connection: ChannelModel): void {
+    if (this.connection !== connection) return;
+    this.connection = undefined;
+    if (this.closing) return;
+    this.options.logger.warn('broker connection closed, reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closing) return;
+    const max = this.options.maxBackoffMs ?? 5000;
+    const delay = Math.min(max, 200 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    this.attempt += 1;
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+}

@@ -1,0 +1,159 @@
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { exchanges } from '@shop/contracts';
+import type { Logger, Metrics } from '@shop/platform';
+import type { BrokerConnection } from './connection';
+
+/** What became of one message: done, never processable, or worth another try later. */
+export type Settlement = { outcome: 'ack' } | { outcome: 'dead_letter'; reason: string } | { outcome: 'retry'; reason: string };
+
+export const ack: Settlement = { outcome: 'ack' };
+export const deadLetter = (reason: string): Settlement => ({ outcome: 'dead_letter', reason });
+export const retry = (reason: string): Settlement => ({ outcome: 'retry', reason });
+
+export interface BatchConsumerOptions {
+  broker: BrokerConnection;
+  queue: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Unacked messages the broker may push to us; a batch never exceeds it. */
+  prefetch: number;
+  batchSize: number;
+  maxWaitMs: number;
+  /** Retries beyond this go to the dead-letter queue. */
+  maxRetries?: number;
+  /** Declares the queue this consumer reads, on every (re)connect. */
+  declare: (channel: ConfirmChannel) => Promise<void>;
+  /** Handles a batch and settles each message; it must not throw for a single bad message. */
+  handle: (messages: ConsumeMessage[]) => Promise<Settlement[]>;
+}
+
+const RETRY_HEADER = 'x-retry-count';
+const REASON_HEADER = 'x-dead-letter-reason';
+
+/**
+ * Consumes with manual acks in micro-batches: up to batchSize messages or maxWaitMs, one handler
+ * call per batch, then settlement. Retries and dead letters are republished with confirms before
+ * the original is acked, so a crash in between duplicates a message but never loses it.
+ */
+export class BatchConsumer {
+  private channel?: ConfirmChannel;
+  private consumerTag?: string;
+  private buffer: ConsumeMessage[] = [];
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopping = false;
+
+  constructor(private readonly options: BatchConsumerOptions) {}
+
+  get isConsuming(): boolean {
+    return this.channel !== undefined && this.consumerTag !== undefined && !this.stopping;
+  }
+
+  async start(): Promise<void> {
+    await this.options.broker.use((connection) => this.open(connection));
+  }
+
+  /** Stops taking deliveries, finishes what it holds, and closes its channel. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    clearTimeout(this.timer);
+    while (this.running || this.buffer.length > 0) {
+      if (this.running) await this.running;
+      else this.flush();
+    }
+    this.channel = undefined;
+    await channel?.close().catch(() => undefined);
+  }
+
+  private async open(connection: ChannelModel): Promise<void> {
+    if (this.stopping) return;
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', (err) => this.options.logger.warn({ err: err.message }, 'consumer channel error'));
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      // Unacked deliveries of a closed channel are requeued by the broker; drop our copies.
+      this.channel = undefined;
+      this.consumerTag = undefined;
+      this.buffer = [];
+    });
+    await this.options.declare(channel);
+    await channel.prefetch(this.options.prefetch);
+    this.channel = channel;
+    const { consumerTag } = await channel.consume(this.options.queue, (message) => message && this.onMessage(channel, message), {
+      noAck: false,
+    });
+    this.consumerTag = consumerTag;
+  }
+
+  private onMessage(channel: ConfirmChannel, message: ConsumeMessage): void {
+    if (channel !== this.channel) return;
+    this.buffer.push(message);
+    if (this.running) return;
+    if (this.buffer.length >= this.options.batchSize) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running || this.buffer.length === 0) return;
+    const channel = this.channel;
+    const batch = this.buffer.splice(0, this.options.batchSize);
+    if (!channel) return;
+    this.running = this.process(channel, batch).finally(() => {
+      this.running = undefined;
+      if (this.buffer.length >= this.options.batchSize || (this.buffer.length > 0 && this.stopping)) this.flush();
+      else if (this.buffer.length > 0) this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+    });
+  }
+
+  private async process(channel: ConfirmChannel, batch: ConsumeMessage[]): Promise<void> {
+    const { logger, metrics, queue } = this.options;
+    const started = process.hrtime.bigint();
+    let settlements: Settlement[];
+    try {
+      settlements = await this.options.handle(batch);
+    } catch (err) {
+      logger.warn({ err, size: batch.length }, 'batch failed, retrying later');
+      settlements = batch.map(() => retry((err as Error).message));
+    }
+    try {
+      await this.settle(channel, batch, settlements);
+    } catch (err) {
+      // The channel is gone; the broker redelivers the batch and the handlers are idempotent.
+      logger.warn({ err: (err as Error).message }, 'could not settle batch; it will be redelivered');
+      return;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const s of settlements) metrics.messagesHandled.inc({ queue, outcome: s.outcome });
+    metrics.messageDuration.observe({ queue }, seconds);
+  }
+
+  private async settle(channel: ConfirmChannel, batch: ConsumeMessage[], settlements: Settlement[]): Promise<void> {
+    const maxRetries = this.options.maxRetries ?? 5;
+    const republished: Array<Promise<void>> = [];
+    batch.forEach((message, i) => {
+      const settlement = settlements[i];
+      if (settlement.outcome === 'ack') return;
+      const retries = Number(message.properties.headers?.[RETRY_HEADER] ?? 0);
+      const giveUp = settlement.outcome === 'dead_letter' || retries >= maxRetries;
+      const reason = giveUp && settlement.outcome === 'retry' ? `gave up after ${retries} retries: ${settlement.reason}` : settlement.reason;
+      const headers = giveUp ? { [REASON_HEADER]: reason, 'x-original-queue': this.options.queue } : { [RETRY_HEADER]: retries + 1 };
+      if (giveUp) this.options.logger.warn({ messageId: message.properties.messageId, reason }, 'dead-lettering message');
+      republished.push(this.republish(channel, message, giveUp ? exchanges.deadLetter : exchanges.retry, headers));
+    });
+    await Promise.all(republished);
+    if (batch.length > 0) channel.ack(batch[batch.length - 1], true);
+  }
+
+  private republish(channel: ConfirmChannel, message: ConsumeMessage, exchange: string, headers: Record<string, unknown>): Promise<void> {
+    // Both the retry and the dead-letter exchange route by the name of the work queue.
+    return new Promise((resolve, reject) => {
+      channel.publish(exchange, this.options.queue, message.content, { ...message.properties, headers: { ...message.properties.headers, ...headers } }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
+  }
+}

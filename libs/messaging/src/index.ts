@@ -1,0 +1,7 @@
+export * from './connection';
+export * from './codec';
+export * from './topology';
+export * from './publisher';
+export * from './consumer';
+export * from './rpc-client';
+export * from './rpc-server';

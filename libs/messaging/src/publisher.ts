@@ -1,0 +1,103 @@
+import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import { unavailable, type Logger } from '@shop/platform';
+import type { BrokerConnection } from './connection';
+import { encode } from './codec';
+
+export interface PublishOptions {
+  messageId: string;
+  type: string;
+  mandatory?: boolean;
+  headers?: Record<string, unknown>;
+}
+
+interface Pending {
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Publishes persistent messages and resolves only when the broker confirmed them. Many publishes
+ * stay in flight at once; a nack, a return (unroutable with mandatory), a closed channel, a
+ * blocked connection or a timeout all reject, so a caller never reports success for a message
+ * the broker did not take.
+ */
+export class ConfirmPublisher {
+  private channel?: ConfirmChannel;
+  private readonly returned = new Set<string>();
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly broker: BrokerConnection,
+    private readonly logger: Logger,
+    private readonly timeoutMs: number,
+    private readonly setup: (channel: ConfirmChannel) => Promise<void> = async () => undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.broker.use((connection) => this.open(connection));
+  }
+
+  get isReady(): boolean {
+    return this.channel !== undefined && !this.broker.isBlocked;
+  }
+
+  publish(exchange: string, routingKey: string, body: unknown, options: PublishOptions): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return Promise.reject(unavailable('The message broker is not reachable'));
+    if (this.broker.isBlocked) return Promise.reject(unavailable('The message broker is refusing messages'));
+    const key = `${options.messageId}:${Math.random()}`;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(key, unavailable('The message broker did not confirm in time')), this.timeoutMs);
+      this.pending.set(key, { resolve, reject, timer });
+      const properties: Options.Publish = {
+        persistent: true,
+        mandatory: options.mandatory ?? false,
+        messageId: options.messageId,
+        type: options.type,
+        contentType: 'application/json',
+        timestamp: Math.floor(Date.now() / 1000),
+        headers: { ...options.headers, 'x-publish-key': key },
+      };
+      try {
+        channel.publish(exchange, routingKey, encode(body), properties, (err) => {
+          if (err) return this.settle(key, unavailable('The message broker refused the message', err));
+          if (this.returned.delete(key)) return this.settle(key, unavailable(`No queue is bound for ${routingKey}`));
+          this.settle(key);
+        });
+      } catch (err) {
+        this.settle(key, unavailable('The message broker is not reachable', err));
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const channel = this.channel;
+    this.channel = undefined;
+    await channel?.close().catch(() => undefined);
+  }
+
+  private settle(key: string, error?: Error): void {
+    const pending = this.pending.get(key);
+    if (!pending) return;
+    this.pending.delete(key);
+    clearTimeout(pending.timer);
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
+  private async open(connection: ChannelModel): Promise<void> {
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', (err) => this.logger.warn({ err: err.message }, 'publisher channel error'));
+    channel.on('return', (message) => {
+      const key = message.properties.headers?.['x-publish-key'];
+      if (typeof key === 'string') this.returned.add(key);
+    });
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
+      for (const key of [...this.pending.keys()]) this.settle(key, unavailable('The broker channel closed before confirming'));
+    });
+    await this.setup(channel);
+    this.channel = channel;
+  }
+}

@@ -1,0 +1,116 @@
+import type { Channel, ChannelModel } from 'amqplib';
+import { AppError, unavailable, type AppErrorShape, type Logger } from '@shop/platform';
+import type { BrokerConnection } from './connection';
+import { encode } from './codec';
+
+export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };
+
+interface Waiting {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+let sequence = 0;
+
+/**
+ * Request/reply over RabbitMQ with an exclusive reply queue per process. Requests expire with
+ * their timeout, so a server never works on a request its caller has given up on.
+ */
+export class RpcClient {
+  private channel?: Channel;
+  private replyQueue?: string;
+  private readonly waiting = new Map<string, Waiting>();
+
+  constructor(
+    private readonly broker: BrokerConnection,
+    private readonly logger: Logger,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.broker.use((connection) => this.open(connection));
+  }
+
+  get isReady(): boolean {
+    return this.channel !== undefined;
+  }
+
+  async call<T>(queue: string, method: string, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+    const channel = this.channel;
+    const replyTo = this.replyQueue;
+    if (!channel || !replyTo) throw unavailable('The message broker is not reachable');
+    sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
+    const correlationId = `${process.pid}-${Date.now()}-${sequence}`;
+    const reply = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(correlationId);
+        reject(new AppError('upstream-timeout', `${method} did not answer within ${timeoutMs} ms`, 503));
+      }, timeoutMs);
+      this.waiting.set(correlationId, { resolve, reject, timer });
+    });
+    channel.sendToQueue(queue, encode(payload), {
+      correlationId,
+      replyTo,
+      type: method,
+      expiration: String(timeoutMs),
+      contentType: 'application/json',
+      mandatory: true,
+    });
+    const answer = (await reply) as RpcReply<T>;
+    if (!answer.ok) throw AppError.from(answer.error);
+    return answer.data;
+  }
+
+  async close(): Promise<void> {
+    const channel = this.channel;
+    this.channel = undefined;
+    this.failAll('The RPC client is closing');
+    await channel?.close().catch(() => undefined);
+  }
+
+  private failAll(reason: string): void {
+    for (const [id, w] of this.waiting) {
+      clearTimeout(w.timer);
+      w.reject(unavailable(reason));
+      this.waiting.delete(id);
+    }
+  }
+
+  private async open(connection: ChannelModel): Promise<void> {
+    const channel = await connection.createChannel();
+    channel.on('error', (err) => this.logger.warn({ err: err.message }, 'rpc client channel error'));
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = undefined;
+      this.failAll('The broker connection was lost');
+    });
+    channel.on('return', (message) => {
+      const w = this.waiting.get(message.properties.correlationId);
+      if (!w) return;
+      clearTimeout(w.timer);
+      this.waiting.delete(message.properties.correlationId);
+      w.reject(unavailable(`No server is listening on ${message.fields.routingKey}`));
+    });
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    await channel.consume(
+      queue,
+      (message) => {
+        if (!message) return;
+        channel.ack(message);
+        const w = this.waiting.get(message.properties.correlationId);
+        if (!w) return;
+        clearTimeout(w.timer);
+        this.waiting.delete(message.properties.correlationId);
+        try {
+          w.resolve(JSON.parse(message.content.toString('utf8')));
+        } catch {
+          w.reject(new AppError('bad-reply', 'The upstream reply was not valid JSON', 502));
+        }
+      },
+      { noAck: false },
+    );
+    this.channel = channel;
+    this.replyQueue = queue;
+  }
+}

@@ -1,0 +1,89 @@
+import Joi from 'joi';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Validates the environment against a joi schema and reports every bad key at once. */
+export function loadConfig<T>(schema: Joi.ObjectSchema, env: Env): T {
+  const { value, error } = schema.validate(env, { abortEarly: false, allowUnknown: true, stripUnknown: true, convert: true });
+  if (error) throw new ConfigError(error.details.map((d) => d.message));
+  return value as T;
+}
+
+const isProduction = (env: Env): boolean => env.NODE_ENV === 'production';
+
+/** A secret that has a default only outside production. */
+export const secretWithDevDefault = (env: Env, devDefault: string): Joi.StringSchema =>
+  isProduction(env) ? Joi.string().min(16).required() : Joi.string().min(16).default(devDefault);
+
+export const commonEnvSchema = {
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  QUEUE_TYPE: Joi.string().valid('classic', 'quorum').default('classic'),
+  SHUTDOWN_GRACE_MS: Joi.number().integer().min(100).max(600_000).default(20_000),
+  CURRENCY: Joi.string().uppercase().length(3).default('EUR'),
+  RABBITMQ_URL: Joi.string().uri({ scheme: ['amqp', 'amqps'] }),
+  RABBITMQ_HOST: Joi.string().hostname(),
+  RABBITMQ_PORT: Joi.number().port().default(5672),
+  RABBITMQ_USER: Joi.string(),
+  RABBITMQ_PASSWORD: Joi.string(),
+  RABBITMQ_VHOST: Joi.string().default('/'),
+  RABBITMQ_HEARTBEAT_S: Joi.number().integer().min(1).max(600).default(10),
+  OTEL_ENABLED: Joi.boolean().default(false),
+};
+
+export const databaseEnvSchema = {
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DB_HOST: Joi.string().hostname(),
+  DB_PORT: Joi.number().port().default(5432),
+  DB_NAME: Joi.string(),
+  DB_USER: Joi.string(),
+  DB_PASSWORD: Joi.string(),
+  DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
+};
+
+interface BrokerEnv {
+  RABBITMQ_URL?: string;
+  RABBITMQ_HOST?: string;
+  RABBITMQ_PORT: number;
+  RABBITMQ_USER?: string;
+  RABBITMQ_PASSWORD?: string;
+  RABBITMQ_VHOST: string;
+  RABBITMQ_HEARTBEAT_S: number;
+}
+
+/** The cluster hands out host, user and password separately; locally one URL is easier. */
+export function brokerUrl(env: BrokerEnv): string {
+  const base = env.RABBITMQ_URL
+    ? new URL(env.RABBITMQ_URL)
+    : new URL(
+        `amqp://${encodeURIComponent(env.RABBITMQ_USER ?? 'guest')}:${encodeURIComponent(env.RABBITMQ_PASSWORD ?? 'guest')}` +
+          `@${env.RABBITMQ_HOST ?? '127.0.0.1'}:${env.RABBITMQ_PORT}/${encodeURIComponent(env.RABBITMQ_VHOST)}`,
+      );
+  if (!base.searchParams.has('heartbeat')) base.searchParams.set('heartbeat', String(env.RABBITMQ_HEARTBEAT_S));
+  return base.toString();
+}
+
+interface DatabaseEnv {
+  DATABASE_URL?: string;
+  DB_HOST?: string;
+  DB_PORT: number;
+  DB_NAME?: string;
+  DB_USER?: string;
+  DB_PASSWORD?: string;
+}
+
+export function databaseUrl(env: DatabaseEnv, service: string): string {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (!env.DB_HOST || !env.DB_NAME || !env.DB_USER) {
+    throw new ConfigError([`${service}: set DATABASE_URL, or DB_HOST, DB_NAME, DB_USER and DB_PASSWORD`]);
+  }
+  const auth = `${encodeURIComponent(env.DB_USER)}:${encodeURIComponent(env.DB_PASSWORD ?? '')}`;
+  return `postgres://${auth}@${env.DB_HOST}:${env.DB_PORT}/${encodeURIComponent(env.DB_NAME)}`;
+}

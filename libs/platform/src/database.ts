@@ -1,0 +1,49 @@
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import type { Logger } from './logger';
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  entities?: MixedList<EntitySchema>;
+  migrations: MixedList<Function>;
+  applicationName: string;
+}
+
+/** Schema changes only ever come from migrations: synchronize stays off. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities ?? [],
+    migrations: options.migrations,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    logging: false,
+    applicationName: options.applicationName,
+    extra: { max: options.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 },
+  });
+}
+
+/** Migrates and exits; used by `npm run migrate` and by the Helm hook Job. */
+export async function migrateAndExit(dataSource: DataSource, logger: Logger): Promise<void> {
+  try {
+    await dataSource.initialize();
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    logger.info({ applied: applied.map((m) => m.name) }, 'migrations done');
+    await dataSource.destroy();
+    process.exit(0);
+  } catch (err) {
+    logger.fatal({ err }, 'migration failed');
+    process.exit(1);
+  }
+}
+
+/** Connection loss is normal during a database restart; the pool reconnects on next use. */
+export async function isDatabaseUp(dataSource: DataSource): Promise<boolean> {
+  try {
+    await dataSource.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+/** The one error shape of the platform: carried over HTTP as problem+json and over RPC replies. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface AppErrorShape {
+  code: string;
+  message: string;
+  status: number;
+  errors?: FieldError[];
+}
+
+export class AppError extends Error implements AppErrorShape {
+  readonly code: string;
+  readonly status: number;
+  readonly errors?: FieldError[];
+
+  constructor(code: string, message: string, status: number, options: { errors?: FieldError[]; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = status;
+    this.errors = options.errors;
+  }
+
+  toJSON(): AppErrorShape {
+    return { code: this.code, message: this.message, status: this.status, ...(this.errors ? { errors: this.errors } : {}) };
+  }
+
+  static from(shape: AppErrorShape): AppError {
+    return new AppError(shape.code, shape.message, shape.status, { errors: shape.errors });
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError('not-found', `${what} not found`, 404);
+export const conflict = (code: string, message: string): AppError => new AppError(code, message, 409);
+export const unavailable = (message: string, cause?: unknown): AppError =>
+  new AppError('service-unavailable', message, 503, { cause });
+
+interface JoiLikeError {
+  details: Array<{ path: Array<string | number>; message: string }>;
+}
+
+export function validationError(error: JoiLikeError, message = 'The request is not valid'): AppError {
+  const errors = error.details.map((d) => ({ field: d.path.join('.') || '(root)', message: d.message }));
+  return new AppError('validation-error', message, 400, { errors });
+}

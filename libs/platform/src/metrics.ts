@@ -1,0 +1,50 @@
+import client from 'prom-client';
+
+/** One registry per service process; every series carries the service label. */
+export function createMetrics(service: string) {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ service });
+  client.collectDefaultMetrics({ register: registry });
+
+  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  const httpRequests = new client.Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status_code'],
+    registers: [registry],
+  });
+  const httpDuration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const messagesHandled = new client.Counter({
+    name: 'messages_handled_total',
+    help: 'Messages handled by queue and outcome (ack, dead_letter, retry)',
+    labelNames: ['queue', 'outcome'],
+    registers: [registry],
+  });
+  const messageDuration = new client.Histogram({
+    name: 'message_handling_duration_seconds',
+    help: 'Time from delivery to settlement of a message',
+    labelNames: ['queue'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    messagesHandled,
+    messageDuration,
+    counter: (name: string, help: string, labelNames: string[] = []) =>
+      new client.Counter({ name, help, labelNames, registers: [registry] }),
+    histogram: (name: string, help: string, buckets: number[], labelNames: string[] = []) =>
+      new client.Histogram({ name, help, buckets, labelNames, registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
