@@ -25,6 +25,15 @@ export const customerRpc = {
       shippingAddress: shippingAddressSchema,
     }),
   },
+  update: {
+    name: 'customer.update',
+    schema: Joi.object({
+      customerId: uuid.required(),
+      name: Joi.string().trim().min(1).max(200),
+      status: Joi.string().valid('ACTIVE', 'INACTIVE'),
+      shippingAddress: shippingAddressSchema.allow(null),
+    }).or('name', 'status', 'shippingAddress'),
+  },
 } as const;
 
 export const inventoryRpc = {

@@ -48,7 +48,16 @@ export const databaseEnvSchema = {
   DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
 };
 
-interface BrokerEnv {
+export interface CommonEnv extends BrokerEnv {
+  NODE_ENV: 'development' | 'test' | 'production';
+  LOG_LEVEL: string;
+  QUEUE_TYPE: 'classic' | 'quorum';
+  SHUTDOWN_GRACE_MS: number;
+  CURRENCY: string;
+  OTEL_ENABLED: boolean;
+}
+
+export interface BrokerEnv {
   RABBITMQ_URL?: string;
   RABBITMQ_HOST?: string;
   RABBITMQ_PORT: number;
@@ -70,7 +79,8 @@ export function brokerUrl(env: BrokerEnv): string {
   return base.toString();
 }
 
-interface DatabaseEnv {
+export interface DatabaseEnv {
+  DB_POOL_SIZE: number;
   DATABASE_URL?: string;
   DB_HOST?: string;
   DB_PORT: number;
@@ -86,4 +96,15 @@ export function databaseUrl(env: DatabaseEnv, service: string): string {
   }
   const auth = `${encodeURIComponent(env.DB_USER)}:${encodeURIComponent(env.DB_PASSWORD ?? '')}`;
   return `postgres://${auth}@${env.DB_HOST}:${env.DB_PORT}/${encodeURIComponent(env.DB_NAME)}`;
+}
+
+/** Entry points load config through this: a bad environment prints every problem, no stack trace. */
+export function configOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78);
+  }
 }

@@ -47,3 +47,31 @@ export async function isDatabaseUp(dataSource: DataSource): Promise<boolean> {
     return false;
   }
 }
+
+/** Readiness must not run a query per probe; a background check keeps the answer fresh. */
+export function watchDatabase(dataSource: DataSource, intervalMs = 2000): { readonly up: boolean; stop(): void } {
+  let up = dataSource.isInitialized;
+  const timer = setInterval(() => {
+    void isDatabaseUp(dataSource).then((value) => (up = value));
+  }, intervalMs);
+  timer.unref();
+  return {
+    get up() {
+      return up;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** What repositories need from a transaction; TypeORM's EntityManager satisfies it. */
+export interface Tx {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
+
+export type Transactional = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/** READ COMMITTED is enough: every read that decides a write takes its row locks first. */
+export const transactional =
+  (dataSource: DataSource): Transactional =>
+  (work) =>
+    dataSource.transaction((manager) => work(manager));

@@ -1,4 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { createServer } from 'node:http';
+import { closeServer, listen } from './lifecycle';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -99,4 +101,16 @@ export function createOpsApp(logger: Logger, metrics: Metrics, probes: Probes): 
   app.use(notFoundRoute);
   app.use(errorHandler(logger));
   return app;
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(app: Express, port: number): Promise<RunningServer> {
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  const bound = await listen(server, port);
+  return { port: bound, close: () => closeServer(server) };
 }

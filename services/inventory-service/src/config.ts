@@ -1,0 +1,42 @@
+import Joi from 'joi';
+import { brokerUrl, commonEnvSchema, databaseEnvSchema, databaseUrl, loadConfig, type CommonEnv, type DatabaseEnv } from '@shop/platform';
+
+type Env = CommonEnv & DatabaseEnv & { HTTP_PORT: number; RPC_PREFETCH: number; EVENTS_PREFETCH: number };
+
+export interface InventoryServiceConfig {
+  logLevel: string;
+  httpPort: number;
+  brokerUrl: string;
+  queueType: 'classic' | 'quorum';
+  databaseUrl: string;
+  dbPoolSize: number;
+  rpcPrefetch: number;
+  eventsPrefetch: number;
+  currency: string;
+  shutdownGraceMs: number;
+}
+
+export function loadInventoryServiceConfig(env: Record<string, string | undefined>): InventoryServiceConfig {
+  const raw = loadConfig<Env>(
+    Joi.object({
+      ...commonEnvSchema,
+      ...databaseEnvSchema,
+      HTTP_PORT: Joi.number().port().default(3003),
+      RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),
+      EVENTS_PREFETCH: Joi.number().integer().min(1).max(5000).default(200),
+    }),
+    env,
+  );
+  return {
+    logLevel: raw.LOG_LEVEL,
+    httpPort: raw.HTTP_PORT,
+    brokerUrl: brokerUrl(raw),
+    queueType: raw.QUEUE_TYPE,
+    databaseUrl: databaseUrl(raw, 'inventory-service'),
+    dbPoolSize: raw.DB_POOL_SIZE,
+    rpcPrefetch: raw.RPC_PREFETCH,
+    eventsPrefetch: raw.EVENTS_PREFETCH,
+    currency: raw.CURRENCY,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+  };
+}

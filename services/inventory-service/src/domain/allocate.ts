@@ -1,0 +1,38 @@
+import type { OrderLine, ReservationResult } from '@shop/contracts';
+
+export interface StockLevel {
+  productId: string;
+  price: number;
+  available: number;
+}
+
+export interface ReservationRequest {
+  orderId: string;
+  items: OrderLine[];
+}
+
+/**
+ * Decides a batch of reservations against locked stock, first come first served: an order is
+ * reserved whole or not at all, and never beyond what is available.
+ */
+export function allocate(requests: ReservationRequest[], stock: Map<string, StockLevel>, currency: string) {
+  const remaining = new Map([...stock].map(([id, level]) => [id, level.available]));
+  const reservedByProduct = new Map<string, number>();
+  const results: ReservationResult[] = requests.map(({ orderId, items }) => {
+    const unknown = items.filter((line) => !stock.has(line.productId)).map((line) => line.productId);
+    if (unknown.length > 0) {
+      return { orderId, status: 'REJECTED', rejection: { code: 'UNKNOWN_PRODUCT', message: 'Some products do not exist', productIds: unknown } };
+    }
+    const short = items.filter((line) => line.quantity > (remaining.get(line.productId) ?? 0)).map((line) => line.productId);
+    if (short.length > 0) {
+      return { orderId, status: 'REJECTED', rejection: { code: 'OUT_OF_STOCK', message: 'Not enough stock for some products', productIds: short } };
+    }
+    for (const line of items) {
+      remaining.set(line.productId, (remaining.get(line.productId) ?? 0) - line.quantity);
+      reservedByProduct.set(line.productId, (reservedByProduct.get(line.productId) ?? 0) + line.quantity);
+    }
+    const lines = items.map((line) => ({ ...line, unitPrice: stock.get(line.productId)!.price }));
+    return { orderId, status: 'RESERVED', lines, currency };
+  });
+  return { results, reservedByProduct };
+}
