@@ -8,5 +8,6 @@ module.exports = {
   testMatch: ['<rootDir>/{libs,services}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60000,
-  maxWorkers: 2,
+  // One file at a time: the suites share the test vhost's queues and the test databases.
+  maxWorkers: 1,
 };

@@ -1,0 +1,100 @@
+import { queues } from '@shop/contracts';
+import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer, declareExchanges } from '@shop/messaging';
+import { createMetrics, createOpsApp, startHttpServer, transactional, watchDatabase, type Logger } from '@shop/platform';
+import { createServiceClients } from './clients/service.clients';
+import type { OrderManagementConfig } from './config';
+import { createOrdersDataSource } from './data-access/data-source';
+import { createOrderRepository } from './data-access/order.repository';
+import { createOutbox } from './data-access/outbox.repository';
+import { createCancelOrder } from './domain/cancel-order.use-case';
+import { createOrderQueries } from './domain/order-queries.use-cases';
+import { createPlaceOrders } from './domain/place-orders.use-case';
+import { createOrderMetrics } from './order.metrics';
+import { orderRpcMethods } from './entry-points/messaging/order.rpc';
+import { createOutboxRelay } from './entry-points/messaging/outbox.relay';
+import { declarePlaceOrderQueue, handlePlaceOrders } from './entry-points/messaging/place-order.consumer';
+
+export interface RunningOrderManagement {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startOrderManagement(config: OrderManagementConfig, logger: Logger): Promise<RunningOrderManagement> {
+  const metrics = createMetrics('order-management');
+  const orderMetrics = createOrderMetrics(metrics);
+  const db = await createOrdersDataSource(config.databaseUrl, config.dbPoolSize).initialize();
+  const database = watchDatabase(db);
+  const transaction = transactional(db);
+  const orders = createOrderRepository();
+  const outbox = createOutbox();
+
+  const broker = new BrokerConnection({ url: config.brokerUrl, name: 'order-management', logger });
+  const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs);
+  const publisher = new ConfirmPublisher(broker, logger, config.rpcTimeoutMs, declareExchanges);
+  const relay = createOutboxRelay({ transaction, outbox, publisher, logger, pollMs: config.outboxPollMs, batchSize: config.outboxBatchSize });
+
+  const placeOrders = createPlaceOrders({
+    transaction,
+    orders,
+    outbox,
+    ...createServiceClients(rpcClient),
+    currency: config.currency,
+    onDecided: (decided) => {
+      orderMetrics.decided(decided);
+      relay.nudge();
+    },
+  });
+  const cancel = createCancelOrder({ transaction, orders, outbox, onCancelled: (o) => (orderMetrics.decided([o]), relay.nudge()) });
+  const rpcServer = new RpcServer({
+    broker,
+    queue: queues.orderRpc,
+    logger,
+    metrics,
+    prefetch: config.rpcPrefetch,
+    methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel),
+  });
+  const handle = handlePlaceOrders(async (commands) => {
+    orderMetrics.batchSize.observe(commands.length);
+    await placeOrders(commands);
+  });
+  // Each consumer has its own channel and one batch in flight; several overlap broker and database waits.
+  const consumers = Array.from({ length: config.consumers }, () =>
+    new BatchConsumer({
+      broker,
+      queue: queues.placeOrder,
+      logger,
+      metrics,
+      prefetch: config.prefetch,
+      batchSize: config.batchSize,
+      maxWaitMs: config.batchMaxWaitMs,
+      maxRetries: config.maxRetries,
+      declare: (channel) => declarePlaceOrderQueue(channel, config.queueType, config.retryDelayMs),
+      handle,
+    }),
+  );
+
+  await rpcClient.start();
+  await publisher.start();
+  await rpcServer.start();
+  for (const consumer of consumers) await consumer.start();
+  await broker.start();
+  relay.start();
+
+  let draining = false;
+  const ready = () => !draining && database.up && rpcClient.isReady && rpcServer.isConsuming && consumers.every((c) => c.isConsuming);
+  const http = await startHttpServer(createOpsApp(logger, metrics, { ready }), config.httpPort);
+
+  return {
+    port: http.port,
+    async stop() {
+      draining = true;
+      await Promise.all([...consumers.map((c) => c.stop()), rpcServer.stop()]);
+      await relay.stop();
+      await Promise.all([rpcClient.close(), publisher.close()]);
+      await broker.close();
+      database.stop();
+      await db.destroy();
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import Joi from 'joi';
+import { brokerUrl, commonEnvSchema, databaseEnvSchema, databaseUrl, loadConfig, type CommonEnv, type DatabaseEnv } from '@shop/platform';
+
+interface OwnEnv {
+  HTTP_PORT: number;
+  PREFETCH: number;
+  BATCH_SIZE: number;
+  BATCH_MAX_WAIT_MS: number;
+  CONSUMERS: number;
+  RPC_TIMEOUT_MS: number;
+  RPC_PREFETCH: number;
+  OUTBOX_POLL_MS: number;
+  OUTBOX_BATCH_SIZE: number;
+  MAX_RETRIES: number;
+  RETRY_DELAY_MS: number;
+}
+
+export interface OrderManagementConfig {
+  logLevel: string;
+  httpPort: number;
+  brokerUrl: string;
+  queueType: 'classic' | 'quorum';
+  databaseUrl: string;
+  dbPoolSize: number;
+  prefetch: number;
+  batchSize: number;
+  batchMaxWaitMs: number;
+  consumers: number;
+  rpcTimeoutMs: number;
+  rpcPrefetch: number;
+  outboxPollMs: number;
+  outboxBatchSize: number;
+  maxRetries: number;
+  retryDelayMs: number;
+  currency: string;
+  shutdownGraceMs: number;
+}
+
+export function loadOrderManagementConfig(env: Record<string, string | undefined>): OrderManagementConfig {
+  const raw = loadConfig<CommonEnv & DatabaseEnv & OwnEnv>(
+    Joi.object({
+      ...commonEnvSchema,
+      ...databaseEnvSchema,
+      HTTP_PORT: Joi.number().port().default(3001),
+      PREFETCH: Joi.number().integer().min(1).max(10_000).default(400),
+      BATCH_SIZE: Joi.number().integer().min(1).max(5000).default(200),
+      BATCH_MAX_WAIT_MS: Joi.number().integer().min(0).max(10_000).default(10),
+      CONSUMERS: Joi.number().integer().min(1).max(32).default(2),
+      RPC_TIMEOUT_MS: Joi.number().integer().min(50).max(120_000).default(5000),
+      RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),
+      OUTBOX_POLL_MS: Joi.number().integer().min(5).max(60_000).default(50),
+      OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
+      MAX_RETRIES: Joi.number().integer().min(0).max(100).default(10),
+      RETRY_DELAY_MS: Joi.number().integer().min(10).max(600_000).default(1000),
+    }).custom((value: OwnEnv, helpers) =>
+      value.BATCH_SIZE > value.PREFETCH ? helpers.message({ custom: 'BATCH_SIZE must not exceed PREFETCH' }) : value,
+    ),
+    env,
+  );
+  return {
+    logLevel: raw.LOG_LEVEL,
+    httpPort: raw.HTTP_PORT,
+    brokerUrl: brokerUrl(raw),
+    queueType: raw.QUEUE_TYPE,
+    databaseUrl: databaseUrl(raw, 'order-management'),
+    dbPoolSize: raw.DB_POOL_SIZE,
+    prefetch: raw.PREFETCH,
+    batchSize: raw.BATCH_SIZE,
+    batchMaxWaitMs: raw.BATCH_MAX_WAIT_MS,
+    consumers: raw.CONSUMERS,
+    rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
+    rpcPrefetch: raw.RPC_PREFETCH,
+    outboxPollMs: raw.OUTBOX_POLL_MS,
+    outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
+    maxRetries: raw.MAX_RETRIES,
+    retryDelayMs: raw.RETRY_DELAY_MS,
+    currency: raw.CURRENCY,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,33 @@
+import type { Caller } from '@shop/contracts';
+import type { Transactional } from '@shop/platform';
+import type { Order, OrderRepository, Outbox } from './order';
+import { notCancellable, orderNotFound } from './order.errors';
+import { orderEvent } from './order-events';
+
+const cancellable = new Set(['PENDING', 'CONFIRMED']);
+
+export const canSee = (caller: Caller, order: Order): boolean => caller.role === 'admin' || order.customerId === caller.customerId;
+
+/**
+ * Cancels under a row lock and emits order.cancelled through the outbox; inventory releases the
+ * stock when it receives the event (or marks the order released if the reserve has not come yet).
+ */
+export function createCancelOrder({ transaction, orders, outbox, onCancelled }: {
+  transaction: Transactional;
+  orders: OrderRepository;
+  outbox: Outbox;
+  onCancelled?: (order: Order) => void;
+}) {
+  return async ({ orderId, caller }: { orderId: string; caller: Caller }): Promise<Order> => {
+    const cancelled = await transaction(async (tx) => {
+      const order = await orders.find(tx, orderId, true);
+      if (!order || !canSee(caller, order)) throw orderNotFound();
+      if (!cancellable.has(order.status)) throw notCancellable(order.status);
+      const updated = await orders.setStatus(tx, orderId, 'CANCELLED');
+      await outbox.append(tx, [orderEvent(updated)]);
+      return updated;
+    });
+    onCancelled?.(cancelled);
+    return cancelled;
+  };
+}

@@ -1,0 +1,48 @@
+import type { OrderLine, OrderView, PricedLine, Rejection, ShippingAddress } from '@shop/contracts';
+import type { Tx } from '@shop/platform';
+
+export type Order = OrderView;
+
+/** An order as accepted, before the saga decided it. */
+export interface PendingOrder {
+  orderId: string;
+  customerId: string;
+  items: OrderLine[];
+  shippingAddress: ShippingAddress | null;
+  acceptedAt: string;
+}
+
+export type Decision =
+  | {
+      orderId: string;
+      status: 'CONFIRMED';
+      items: PricedLine[];
+      total: number;
+      currency: string;
+      customerName: string;
+      customerEmail: string;
+      shippingAddress: ShippingAddress | null;
+    }
+  | { orderId: string; status: 'REJECTED'; rejection: Rejection; customerName: string | null; customerEmail: string | null };
+
+export interface OrderEventRecord {
+  messageId: string;
+  routingKey: string;
+  type: string;
+  payload: unknown;
+}
+
+export interface OrderRepository {
+  /** Records new orders as PENDING (a known id is left as it is) and returns the stored state of every id. */
+  recordPending(tx: Tx, orders: PendingOrder[], currency: string): Promise<Array<{ status: Order['status'] } & PendingOrder>>;
+  /** Applies decisions to orders still PENDING; returns the ids it changed. */
+  decide(tx: Tx, decisions: Decision[]): Promise<Order[]>;
+  find(tx: Tx, orderId: string, forUpdate?: boolean): Promise<Order | undefined>;
+  listForCustomer(tx: Tx, query: { customerId: string; status?: string; limit: number; beforeId?: string }): Promise<Order[]>;
+  setStatus(tx: Tx, orderId: string, status: Order['status']): Promise<Order>;
+  claimIdempotencyKey(tx: Tx, claim: { customerId: string; key: string; requestHash: string; orderId: string }): Promise<{ orderId: string; requestHash: string }>;
+}
+
+export interface Outbox {
+  append(tx: Tx, events: OrderEventRecord[]): Promise<void>;
+}

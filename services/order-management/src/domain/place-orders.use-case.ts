@@ -1,0 +1,74 @@
+import type { CustomerView, PlaceOrderCommand, ReservationResult } from '@shop/contracts';
+import type { Transactional } from '@shop/platform';
+import { customerRejection, decideOrder } from './decide-order';
+import type { Decision, Order, OrderRepository, Outbox, PendingOrder } from './order';
+import { orderEvent } from './order-events';
+
+export interface CustomerDirectory {
+  getMany(customerIds: string[]): Promise<CustomerView[]>;
+}
+
+export interface StockReservations {
+  reserve(orders: Array<Pick<PendingOrder, 'orderId' | 'items'>>): Promise<ReservationResult[]>;
+}
+
+interface Deps {
+  transaction: Transactional;
+  orders: OrderRepository;
+  outbox: Outbox;
+  customers: CustomerDirectory;
+  inventory: StockReservations;
+  currency: string;
+  /** Called with the orders this batch moved to a final state. */
+  onDecided?: (orders: Order[]) => void;
+}
+
+const toPending = (c: PlaceOrderCommand): PendingOrder => ({
+  orderId: c.orderId,
+  customerId: c.customerId,
+  items: c.items,
+  shippingAddress: c.shippingAddress ?? null,
+  acceptedAt: c.acceptedAt,
+});
+
+/**
+ * The order saga for a batch of PlaceOrder commands: record PENDING, check the customers, reserve
+ * stock, then store every decision with its event in one transaction. Each step is idempotent on
+ * the order id, so a batch redelivered after a crash at any point ends in the same state.
+ */
+export function createPlaceOrders({ transaction, orders, outbox, customers, inventory, currency, onDecided }: Deps) {
+  return async (commands: PlaceOrderCommand[]): Promise<void> => {
+    const unique = [...new Map(commands.map((c) => [c.orderId, toPending(c)])).values()];
+    const stored = await transaction((tx) => orders.recordPending(tx, unique, currency));
+    const pending = stored.filter((o) => o.status === 'PENDING');
+    if (pending.length === 0) return;
+
+    const found = await customers.getMany([...new Set(pending.map((o) => o.customerId))]);
+    const customerById = new Map(found.map((c) => [c.customerId, c]));
+    const decisions: Decision[] = [];
+    const toReserve: PendingOrder[] = [];
+    for (const order of pending) {
+      const customer = customerById.get(order.customerId);
+      const rejection = customerRejection(customer);
+      if (!rejection) toReserve.push(order);
+      else {
+        decisions.push({ orderId: order.orderId, status: 'REJECTED', rejection, customerName: customer?.name ?? null, customerEmail: customer?.email ?? null });
+      }
+    }
+
+    if (toReserve.length > 0) {
+      const results = await inventory.reserve(toReserve.map(({ orderId, items }) => ({ orderId, items })));
+      toReserve.forEach((order, i) => {
+        const decision = decideOrder(order, customerById.get(order.customerId)!, results[i]);
+        if (decision) decisions.push(decision);
+      });
+    }
+
+    const decided = await transaction(async (tx) => {
+      const changed = await orders.decide(tx, decisions);
+      await outbox.append(tx, changed.map(orderEvent));
+      return changed;
+    });
+    onDecided?.(decided);
+  };
+}

@@ -1,0 +1,39 @@
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { exchanges, placeOrderCommandSchema, queues, routingKeys, type PlaceOrderCommand } from '@shop/contracts';
+import { ack, deadLetter, declareExchanges, declareWorkQueue, decode, retry, type QueueType, type Settlement } from '@shop/messaging';
+
+export async function declarePlaceOrderQueue(channel: ConfirmChannel, queueType: QueueType, retryDelayMs: number): Promise<void> {
+  await declareExchanges(channel);
+  await declareWorkQueue(channel, queues.placeOrder, { queueType, retryDelayMs });
+  await channel.bindQueue(queues.placeOrder, exchanges.commands, routingKeys.placeOrder);
+}
+
+/**
+ * Invalid commands go straight to the dead-letter queue with the reason; valid ones are handled
+ * as one batch and acked only after the saga committed, or retried later if it failed.
+ */
+export const handlePlaceOrders =
+  (placeOrders: (commands: PlaceOrderCommand[]) => Promise<void>) =>
+  async (messages: ConsumeMessage[]): Promise<Settlement[]> => {
+    const settlements: Settlement[] = new Array(messages.length);
+    const valid: Array<{ index: number; command: PlaceOrderCommand }> = [];
+    messages.forEach((message, index) => {
+      try {
+        const { value, error } = placeOrderCommandSchema.validate(decode(message), { abortEarly: false });
+        if (error) settlements[index] = deadLetter(`invalid PlaceOrder: ${error.message}`);
+        else valid.push({ index, command: value });
+      } catch (err) {
+        settlements[index] = deadLetter((err as Error).message);
+      }
+    });
+    if (valid.length > 0) {
+      let outcome = ack;
+      try {
+        await placeOrders(valid.map((v) => v.command));
+      } catch (err) {
+        outcome = retry((err as Error).message);
+      }
+      for (const { index } of valid) settlements[index] = outcome;
+    }
+    return settlements;
+  };

@@ -1,0 +1,23 @@
+import type { Metrics } from '@shop/platform';
+import type { Order } from './domain/order';
+
+export function createOrderMetrics(metrics: Metrics) {
+  const processed = metrics.counter('orders_processed_total', 'Orders that reached a final state, by outcome', ['outcome']);
+  const endToEnd = metrics.histogram(
+    'order_end_to_end_seconds',
+    'Time from acceptance at the gateway to the final state',
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  );
+  const batchSize = metrics.histogram('order_batch_size', 'PlaceOrder commands handled per batch', [1, 5, 10, 25, 50, 100, 200, 500, 1000]);
+
+  return {
+    batchSize,
+    decided(orders: Order[]) {
+      const now = Date.now();
+      for (const order of orders) {
+        processed.inc({ outcome: order.status.toLowerCase() });
+        if (order.status !== 'CANCELLED') endToEnd.observe((now - Date.parse(order.acceptedAt)) / 1000);
+      }
+    },
+  };
+}

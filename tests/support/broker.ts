@@ -1,0 +1,39 @@
+import amqp, { type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { BrokerConnection, RpcClient } from '@shop/messaging';
+import { createLogger } from '@shop/platform';
+import { BROKER_URL } from './local-env';
+
+export const quietLogger = () => createLogger('test', 'silent');
+
+/** An RPC client of the test's own, the way another service would call. */
+export async function startRpcClient(timeoutMs = 5000): Promise<{ rpc: RpcClient; close(): Promise<void> }> {
+  const broker = new BrokerConnection({ url: BROKER_URL, name: 'test-client', logger: quietLogger() });
+  const rpc = new RpcClient(broker, quietLogger(), timeoutMs);
+  await rpc.start();
+  await broker.start();
+  return { rpc, close: async () => (await rpc.close(), await broker.close()) };
+}
+
+export async function rawConnection(): Promise<ChannelModel> {
+  return amqp.connect(BROKER_URL);
+}
+
+/** Reads (and removes) the messages in a queue until one matches, or none is left. */
+export async function takeMessage(connection: ChannelModel, queue: string, match: (m: ConsumeMessage) => boolean, timeoutMs = 5000): Promise<ConsumeMessage | undefined> {
+  const channel = await connection.createChannel();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      const message = await channel.get(queue, { noAck: false });
+      if (!message) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      channel.ack(message);
+      if (match(message)) return message;
+    }
+    return undefined;
+  } finally {
+    await channel.close();
+  }
+}
