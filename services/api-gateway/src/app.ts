@@ -1,0 +1,101 @@
+import express, { type Express } from 'express';
+import { newId } from '@shop/contracts';
+import { BrokerConnection, ConfirmPublisher, RpcClient } from '@shop/messaging';
+import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, type Logger, type Metrics } from '@shop/platform';
+import type { GatewayConfig } from './config';
+import { createCatalogUseCases, type CatalogUseCases } from './domain/catalog.use-cases';
+import { createCustomerUseCases, type CustomerUseCases } from './domain/customers.use-cases';
+import { createOrderUseCases, type OrderUseCases } from './domain/orders.use-cases';
+import { createPlaceOrder, type PlaceOrder } from './domain/place-order.use-case';
+import { createTokenVerifier, type TokenKey } from './domain/tokens';
+import { createAuth } from './entry-points/http/auth.middleware';
+import { customersRoutes } from './entry-points/http/customers.routes';
+import { ordersRoutes } from './entry-points/http/orders.routes';
+import { productsRoutes } from './entry-points/http/products.routes';
+import { createOrderCommands, declareCommandTopology } from './upstream/order-commands.publisher';
+import { createCustomerService, createInventoryService, createOrderService } from './upstream/rpc.clients';
+
+export interface GatewayDeps {
+  logger: Logger;
+  metrics: Metrics;
+  tokens: TokenKey;
+  placeOrder: PlaceOrder;
+  orders: OrderUseCases;
+  catalog: CatalogUseCases;
+  customers: CustomerUseCases;
+  ready: () => boolean;
+}
+
+/** The HTTP surface alone, wired to whatever use cases it is given. */
+export function createGatewayApp(deps: GatewayDeps): Express {
+  const { logger, metrics } = deps;
+  const requireRole = createAuth(createTokenVerifier(deps.tokens));
+  const authenticated = requireRole('customer', 'admin');
+  const admin = requireRole('admin');
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(httpMetrics(metrics));
+  mountOpsRoutes(app, metrics, { ready: deps.ready });
+  app.use(ordersRoutes({ placeOrder: deps.placeOrder, orders: deps.orders, authenticated, metrics }));
+  app.use(productsRoutes({ catalog: deps.catalog, admin }));
+  app.use(customersRoutes({ customers: deps.customers, authenticated, admin }));
+  app.use(notFoundRoute);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+export interface RunningGateway {
+  port: number;
+  app: Express;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts serving even while the broker is unreachable: /readyz stays 503 and writes answer 503
+ * until the connection (which retries by itself) is up.
+ */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const metrics = createMetrics('api-gateway');
+  const broker = new BrokerConnection({ url: config.brokerUrl, name: 'api-gateway', logger });
+  const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, (channel) =>
+    declareCommandTopology(channel, config.queueType),
+  );
+  const rpc = new RpcClient(broker, logger, config.rpcTimeoutMs);
+  const orderService = createOrderService(rpc);
+  let draining = false;
+
+  await publisher.start();
+  await rpc.start();
+  await broker.start();
+
+  const app = createGatewayApp({
+    logger,
+    metrics,
+    tokens: { secret: config.jwtSecret, issuer: config.jwtIssuer },
+    placeOrder: createPlaceOrder({
+      commands: createOrderCommands(publisher),
+      idempotency: orderService,
+      clock: { now: () => new Date() },
+      ids: { newId },
+    }),
+    orders: createOrderUseCases({ orders: orderService }),
+    catalog: createCatalogUseCases({ inventory: createInventoryService(rpc) }),
+    customers: createCustomerUseCases({ customers: createCustomerService(rpc) }),
+    ready: () => !draining && broker.isConnected && publisher.isReady && rpc.isReady,
+  });
+  const http = await startHttpServer(app, config.port);
+
+  return {
+    port: http.port,
+    app,
+    async stop() {
+      draining = true;
+      // In-flight requests finish first: each is waiting for its confirm or reply.
+      await http.close();
+      await publisher.close();
+      await rpc.close();
+      await broker.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import Joi from 'joi';
+import { brokerUrl, commonEnvSchema, loadConfig, type CommonEnv } from '@shop/platform';
+
+type Env = CommonEnv & {
+  PORT: number;
+  JWT_SECRET: string;
+  JWT_ISSUER: string;
+  PUBLISH_TIMEOUT_MS: number;
+  RPC_TIMEOUT_MS: number;
+};
+
+export interface GatewayConfig {
+  env: string;
+  logLevel: string;
+  port: number;
+  brokerUrl: string;
+  queueType: 'classic' | 'quorum';
+  jwtSecret: string;
+  jwtIssuer: string;
+  publishTimeoutMs: number;
+  rpcTimeoutMs: number;
+  shutdownGraceMs: number;
+}
+
+export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const raw = loadConfig<Env>(
+    Joi.object({
+      ...commonEnvSchema,
+      PORT: Joi.number().port().default(3000),
+      // No default in any environment: the local runner hands out the development secret.
+      JWT_SECRET: Joi.string().min(32).required(),
+      JWT_ISSUER: Joi.string().min(1).max(200).default('order-platform'),
+      PUBLISH_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
+      RPC_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
+    }),
+    env,
+  );
+  return {
+    env: raw.NODE_ENV,
+    logLevel: raw.LOG_LEVEL,
+    port: raw.PORT,
+    brokerUrl: brokerUrl(raw),
+    queueType: raw.QUEUE_TYPE,
+    jwtSecret: raw.JWT_SECRET,
+    jwtIssuer: raw.JWT_ISSUER,
+    publishTimeoutMs: raw.PUBLISH_TIMEOUT_MS,
+    rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,45 @@
+import type { Caller, CustomerView, OrderStatus, OrderView, Page, PlaceOrderCommand, ProductView, ShippingAddress } from '@shop/contracts';
+
+/**
+ * What the gateway needs from the services behind it. The adapters in `upstream/` speak
+ * RabbitMQ; errors come back as AppError with the owning service's status and code.
+ */
+export interface OrderCommands {
+  /** Resolves only once the broker confirmed the persistent command. */
+  placeOrder(command: PlaceOrderCommand): Promise<void>;
+}
+
+export interface IdempotencyClaim {
+  customerId: string;
+  key: string;
+  requestHash: string;
+  orderId: string;
+}
+
+export interface OrderService {
+  /** Returns the order id stored for (customer, key): ours if we were first, else the earlier one. */
+  claimIdempotencyKey(claim: IdempotencyClaim): Promise<{ orderId: string; requestHash: string }>;
+  get(input: { orderId: string; caller: Caller }): Promise<OrderView>;
+  list(input: { caller: Caller; status?: OrderStatus; limit: number; cursor?: string }): Promise<Page<OrderView>>;
+  cancel(input: { orderId: string; caller: Caller }): Promise<OrderView>;
+}
+
+export interface InventoryService {
+  getProduct(input: { productId: string }): Promise<ProductView>;
+  listProducts(input: { limit: number; cursor?: string }): Promise<Page<ProductView>>;
+  createProduct(input: { name: string; price: number; stock: number }): Promise<ProductView>;
+  updateProduct(input: { productId: string; price?: number; stock?: number }): Promise<ProductView>;
+}
+
+export interface CustomerChanges {
+  customerId: string;
+  name?: string;
+  status?: 'ACTIVE' | 'INACTIVE';
+  shippingAddress?: ShippingAddress | null;
+}
+
+export interface CustomerService {
+  getMany(input: { customerIds: string[] }): Promise<{ customers: CustomerView[] }>;
+  create(input: { name: string; email: string; shippingAddress?: ShippingAddress }): Promise<CustomerView>;
+  update(changes: CustomerChanges): Promise<CustomerView>;
+}

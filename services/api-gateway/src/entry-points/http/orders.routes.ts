@@ -1,0 +1,94 @@
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import Joi from 'joi';
+import { orderLinesSchema, shippingAddressSchema, type OrderLine, type OrderStatus, type OrderView, type ShippingAddress } from '@shop/contracts';
+import { jsonBody, validationError, type Metrics } from '@shop/platform';
+import type { OrderUseCases } from '../../domain/orders.use-cases';
+import type { PlaceOrder } from '../../domain/place-order.use-case';
+import { callerOf } from './auth.middleware';
+import { cursorSchema, limitSchema, pathId, validate } from './validate';
+
+const placeOrderBody = Joi.object({ items: orderLinesSchema, shippingAddress: shippingAddressSchema, customerId: Joi.string() }).required();
+const listQuery = Joi.object({
+  status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'),
+  limit: limitSchema,
+  cursor: cursorSchema,
+});
+// Visible ASCII only: the key is stored and compared byte for byte by order-management.
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (idempotencyKeyPattern.test(header)) return header;
+  throw validationError({ details: [{ path: ['Idempotency-Key'], message: 'must be 1 to 200 visible ASCII characters' }] }, 'The Idempotency-Key header is not valid');
+}
+
+export const toOrderResponse = (o: OrderView) => ({
+  orderId: o.orderId,
+  customerId: o.customerId,
+  status: o.status,
+  items: o.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+  total: o.total,
+  currency: o.currency,
+  shippingAddress: o.shippingAddress,
+  ...(o.rejectionReason ? { rejectionReason: o.rejectionReason } : {}),
+  ...(o.customerName != null ? { customerName: o.customerName } : {}),
+  ...(o.customerEmail != null ? { customerEmail: o.customerEmail } : {}),
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
+});
+
+/** The reason label of orders_refused_total, from the error that refused the order. */
+function refusalReason(err: unknown): string {
+  // body-parser errors carry a status as well, so malformed or oversized bodies count as validation.
+  const { status = 500, code } = err as { status?: number; code?: string };
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 422) return 'idempotency_key_reused';
+  if (code === 'upstream-timeout') return 'upstream_timeout';
+  if (status === 503) return 'broker_unavailable';
+  if (status >= 400 && status < 500) return 'validation';
+  return 'error';
+}
+
+export interface OrdersRouteDeps {
+  placeOrder: PlaceOrder;
+  orders: OrderUseCases;
+  authenticated: RequestHandler;
+  metrics: Metrics;
+}
+
+export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: OrdersRouteDeps): Router {
+  const accepted = metrics.counter('orders_accepted_total', 'Orders the broker confirmed and the gateway answered 202 for');
+  const refused = metrics.counter('orders_refused_total', 'Order submissions answered with an error, by reason', ['reason']);
+  const countRefusal: ErrorRequestHandler = (err, _req, _res, next) => {
+    refused.inc({ reason: refusalReason(err) });
+    next(err);
+  };
+  const router = Router();
+
+  const submit: RequestHandler = async (req, res) => {
+    const idempotencyKey = idempotencyKeyOf(req.get('Idempotency-Key'));
+    const body = validate<{ items: OrderLine[]; shippingAddress?: ShippingAddress }>(placeOrderBody, req.body);
+    const { orderId } = await placeOrder({ caller: callerOf(res), ...body, idempotencyKey });
+    accepted.inc();
+    res.status(202).location(`/v1/orders/${orderId}`).json({ orderId, status: 'PENDING' });
+  };
+  router.post('/v1/orders', authenticated, ...jsonBody('16kb'), submit, countRefusal);
+
+  router.get('/v1/orders', authenticated, async (req, res) => {
+    const query = validate<{ status?: OrderStatus; limit: number; cursor?: string }>(listQuery, req.query);
+    const page = await orders.list(callerOf(res), query);
+    res.json({ items: page.items.map(toOrderResponse), nextCursor: page.nextCursor });
+  });
+
+  router.get('/v1/orders/:id', authenticated, async (req, res) => {
+    const order = await orders.get(callerOf(res), pathId(req.params.id, 'Order'));
+    res.json(toOrderResponse(order));
+  });
+
+  router.post('/v1/orders/:id/cancel', authenticated, async (req, res) => {
+    const order = await orders.cancel(callerOf(res), pathId(req.params.id, 'Order'));
+    res.json(toOrderResponse(order));
+  });
+
+  return router;
+}

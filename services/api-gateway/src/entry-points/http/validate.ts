@@ -1,0 +1,20 @@
+import Joi from 'joi';
+import { uuid } from '@shop/contracts';
+import { notFound, validationError } from '@shop/platform';
+
+/** Every offending field is reported at once; unknown keys are refused, never silently dropped. */
+export function validate<T>(schema: Joi.Schema, value: unknown): T {
+  const { value: valid, error } = schema.validate(value, { abortEarly: false, allowUnknown: false, stripUnknown: false });
+  if (error) throw validationError(error);
+  return valid as T;
+}
+
+/** A malformed id names no resource, so it is a 404 like an unknown one. */
+export function pathId(value: unknown, what: string): string {
+  const { value: id, error } = uuid.required().validate(value);
+  if (error) throw notFound(what);
+  return id as string;
+}
+
+export const limitSchema = Joi.number().integer().min(1).max(100).default(20);
+export const cursorSchema = Joi.string().min(1).max(200);

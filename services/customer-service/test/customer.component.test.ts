@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { customerRpc, queues, type CustomerView } from '@shop/contracts';
+import { startCustomerService, type RunningCustomerService } from '../src/app';
+import { loadCustomerServiceConfig } from '../src/config';
+import { quietLogger, startRpcClient } from '../../../tests/support/broker';
+import { testEnv } from '../../../tests/support/local-env';
+import { waitReady } from '../../../tests/support/platform';
+
+let service: RunningCustomerService;
+let client: Awaited<ReturnType<typeof startRpcClient>>;
+
+beforeAll(async () => {
+  service = await startCustomerService(loadCustomerServiceConfig(testEnv('customer-service', { extra: { HTTP_PORT: '0' } })), quietLogger());
+  await waitReady(`http://127.0.0.1:${service.port}/readyz`);
+  client = await startRpcClient();
+});
+
+afterAll(async () => {
+  await client?.close();
+  await service?.stop();
+});
+
+const call = <T>(method: { name: string }, payload: unknown) => client.rpc.call<T>(queues.customerRpc, method.name, payload);
+const newCustomer = (overrides: Record<string, unknown> = {}) =>
+  call<CustomerView>(customerRpc.create, { name: 'Ada Lovelace', email: `ada-${randomUUID()}@example.com`, ...overrides });
+
+describe('customer-service', () => {
+  it('when a customer is created, then it is found by id with its default address and ACTIVE', async () => {
+    const address = { line1: '12 Analytical Row', city: 'London', postalCode: 'N1 9GU', country: 'gb' };
+    const created = await newCustomer({ shippingAddress: address });
+
+    const { customers } = await call<{ customers: CustomerView[] }>(customerRpc.getMany, { customerIds: [created.customerId, randomUUID()] });
+
+    expect(customers).toEqual([{ ...created, status: 'ACTIVE', shippingAddress: { ...address, country: 'GB' } }]);
+  });
+
+  it('when the email is taken (in any case), then creation is refused with 409', async () => {
+    const email = `grace-${randomUUID()}@example.com`;
+    await newCustomer({ email });
+
+    await expect(newCustomer({ email: email.toUpperCase() })).rejects.toMatchObject({ status: 409, code: 'email-taken' });
+  });
+
+  it('when a customer is deactivated, then lookups report INACTIVE', async () => {
+    const { customerId } = await newCustomer();
+
+    await call(customerRpc.update, { customerId, status: 'INACTIVE' });
+    const { customers } = await call<{ customers: CustomerView[] }>(customerRpc.getMany, { customerIds: [customerId] });
+
+    expect(customers[0].status).toBe('INACTIVE');
+  });
+
+  it('when an unknown customer is updated, then the reply is 404', async () => {
+    await expect(call(customerRpc.update, { customerId: randomUUID(), name: 'Nobody' })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('when the input is not valid, then the reply is 400 naming the field and nothing is stored', async () => {
+    await expect(newCustomer({ email: 'not-an-email' })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'email' })] });
+  });
+});

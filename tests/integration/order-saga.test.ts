@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import {
+  customerRpc,
+  deadLetterQueue,
+  exchanges,
+  inventoryRpc,
+  messageTypes,
+  newId,
+  orderRpc,
+  queues,
+  routingKeys,
+  type CustomerView,
+  type OrderView,
+  type ProductView,
+} from '@shop/contracts';
+import { startCustomerService } from '../../services/customer-service/src/app';
+import { loadCustomerServiceConfig } from '../../services/customer-service/src/config';
+import { startInventoryService } from '../../services/inventory-service/src/app';
+import { loadInventoryServiceConfig } from '../../services/inventory-service/src/config';
+import { startOrderManagement } from '../../services/order-management/src/app';
+import { loadOrderManagementConfig } from '../../services/order-management/src/config';
+import { quietLogger, rawConnection, startRpcClient, takeMessage } from '../support/broker';
+import { testEnv } from '../support/local-env';
+import { waitReady } from '../support/platform';
+
+const onPort0 = (service: string) => testEnv(service, { extra: { HTTP_PORT: '0' } });
+const running: Array<{ port: number; stop(): Promise<void> }> = [];
+let client: Awaited<ReturnType<typeof startRpcClient>>;
+let connection: ChannelModel;
+let channel: ConfirmChannel;
+let eventsQueue: string;
+
+beforeAll(async () => {
+  // order-management's collaborators are the real services, in this process, on the real broker.
+  running.push(await startCustomerService(loadCustomerServiceConfig(onPort0('customer-service')), quietLogger()));
+  running.push(await startInventoryService(loadInventoryServiceConfig(onPort0('inventory-service')), quietLogger()));
+  running.push(await startOrderManagement(loadOrderManagementConfig(onPort0('order-management')), quietLogger()));
+  await Promise.all(running.map((s) => waitReady(`http://127.0.0.1:${s.port}/readyz`)));
+  client = await startRpcClient();
+  connection = await rawConnection();
+  channel = await connection.createConfirmChannel();
+  eventsQueue = (await channel.assertQueue('', { exclusive: true })).queue;
+  await channel.bindQueue(eventsQueue, exchanges.events, 'order.#');
+}, 60_000);
+
+afterAll(async () => {
+  await connection?.close();
+  await client?.close();
+  for (const s of running.reverse()) await s.stop();
+});
+
+const admin = { customerId: randomUUID(), role: 'admin' as const };
+const call = <T>(queue: string, method: { name: string }, payload: unknown) => client.rpc.call<T>(queue, method.name, payload);
+
+async function placeOrder(command: Record<string, unknown>): Promise<void> {
+  channel.publish(exchanges.commands, routingKeys.placeOrder, Buffer.from(JSON.stringify(command)), {
+    persistent: true,
+    messageId: String(command.orderId ?? randomUUID()),
+    type: messageTypes.placeOrder,
+  });
+  await channel.waitForConfirms();
+}
+
+async function settled(orderId: string): Promise<OrderView> {
+  for (let i = 0; i < 100; i += 1) {
+    const order = await call<OrderView>(queues.orderRpc, orderRpc.get, { orderId, caller: admin }).catch(() => undefined);
+    if (order && order.status !== 'PENDING') return order;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`order ${orderId} did not settle`);
+}
+
+async function fixture(stock: number, price = 700) {
+  const customer = await call<CustomerView>(queues.customerRpc, customerRpc.create, { name: 'Saga Test', email: `saga-${randomUUID()}@example.com` });
+  const product = await call<ProductView>(queues.inventoryRpc, inventoryRpc.createProduct, { name: 'Saga product', price, stock });
+  return { customerId: customer.customerId, productId: product.productId };
+}
+
+const command = (customerId: string, productId: string, quantity = 1) => ({
+  orderId: newId(),
+  customerId,
+  items: [{ productId, quantity }],
+  shippingAddress: { line1: '1 Queue Lane', city: 'Leipzig', postalCode: '04109', country: 'DE' },
+  acceptedAt: new Date().toISOString(),
+});
+
+describe('order-management saga', () => {
+  it('when a PlaceOrder command arrives, then the order is CONFIRMED, priced by inventory, and order.confirmed is published', async () => {
+    const { customerId, productId } = await fixture(10, 700);
+    const cmd = command(customerId, productId, 3);
+
+    await placeOrder(cmd);
+
+    const order = await settled(cmd.orderId);
+    expect(order).toMatchObject({ status: 'CONFIRMED', total: 2100, customerName: 'Saga Test', items: [{ productId, quantity: 3, unitPrice: 700 }] });
+    const event = await takeMessage(connection, eventsQueue, (m) => JSON.parse(m.content.toString()).orderId === cmd.orderId);
+    expect(event?.fields.routingKey).toBe('order.confirmed');
+    expect(JSON.parse(event!.content.toString())).toMatchObject({ status: 'CONFIRMED', total: 2100, customerId });
+  });
+
+  it('when the same command is delivered three times, then there is one order and stock is taken once', async () => {
+    const { customerId, productId } = await fixture(10);
+    const cmd = command(customerId, productId, 2);
+
+    await Promise.all([placeOrder(cmd), placeOrder(cmd), placeOrder(cmd)]);
+    await settled(cmd.orderId);
+    await new Promise((r) => setTimeout(r, 300));
+
+    const product = await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId });
+    expect(product.available).toBe(8);
+    const page = await call<{ items: OrderView[] }>(queues.orderRpc, orderRpc.list, { caller: { customerId, role: 'customer' }, limit: 10 });
+    expect(page.items.map((o) => o.orderId)).toEqual([cmd.orderId]);
+  });
+
+  it('when a command is malformed or invalid, then it is dead-lettered with the reason and valid orders still flow', async () => {
+    const { customerId, productId } = await fixture(5);
+    const bad = { orderId: newId(), customerId, items: [{ productId, quantity: 0 }], acceptedAt: new Date().toISOString() };
+    const good = command(customerId, productId);
+
+    await placeOrder(bad);
+    await placeOrder(good);
+
+    expect((await settled(good.orderId)).status).toBe('CONFIRMED');
+    const dead = await takeMessage(connection, deadLetterQueue(queues.placeOrder), (m) => m.properties.messageId === bad.orderId);
+    expect(String(dead?.properties.headers?.['x-dead-letter-reason'])).toMatch(/quantity/);
+    await expect(call(queues.orderRpc, orderRpc.get, { orderId: bad.orderId, caller: admin })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('when a confirmed order is cancelled, then it is CANCELLED, order.cancelled is published and the stock returns', async () => {
+    const { customerId, productId } = await fixture(4);
+    const cmd = command(customerId, productId, 4);
+    await placeOrder(cmd);
+    await settled(cmd.orderId);
+
+    const cancelled = await call<OrderView>(queues.orderRpc, orderRpc.cancel, { orderId: cmd.orderId, caller: { customerId, role: 'customer' } });
+
+    expect(cancelled.status).toBe('CANCELLED');
+    const event = await takeMessage(connection, eventsQueue, (m) => m.fields.routingKey === 'order.cancelled' && JSON.parse(m.content.toString()).orderId === cmd.orderId);
+    expect(event).toBeDefined();
+    let available = 0;
+    for (let i = 0; i < 50 && available !== 4; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      available = (await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId })).available;
+    }
+    expect(available).toBe(4);
+    await expect(call(queues.orderRpc, orderRpc.cancel, { orderId: cmd.orderId, caller: admin })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('when an idempotency key is claimed twice, then the first order id and request hash are returned both times', async () => {
+    const claim = { customerId: randomUUID(), key: randomUUID(), requestHash: 'a'.repeat(64), orderId: newId() };
+
+    const first = await call(queues.orderRpc, orderRpc.claimIdempotencyKey, claim);
+    const second = await call(queues.orderRpc, orderRpc.claimIdempotencyKey, { ...claim, requestHash: 'b'.repeat(64), orderId: newId() });
+
+    expect(first).toEqual({ orderId: claim.orderId, requestHash: claim.requestHash });
+    expect(second).toEqual(first);
+  });
+});
