@@ -35,6 +35,8 @@ export interface OrderView {
   customerEmail: string | null;
   shippingAddress: ShippingAddress | null;
   rejectionReason?: Rejection;
+  /** When the gateway accepted the order; createdAt is when order-management recorded it. */
+  acceptedAt: string;
   createdAt: string;
   updatedAt: string;
 }

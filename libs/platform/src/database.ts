@@ -1,11 +1,11 @@
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, type MigrationInterface, type MixedList } from 'typeorm';
 import type { Logger } from './logger';
 
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
   entities?: MixedList<EntitySchema>;
-  migrations: MixedList<Function>;
+  migrations: Array<new () => MigrationInterface>;
   applicationName: string;
 }
 
