@@ -192,3 +192,33 @@ describe('concurrency', () => {
     expect(await admin.available(product)).toBe(0);
   }, 120_000);
 });
+
+describe('bad input', () => {
+  it('when requests are malformed, invalid, unauthenticated or too large, then each gets its 4xx problem and no order appears', async () => {
+    const customer = await newCustomer();
+    const product = await admin.createProduct(100, 5);
+    const line = { productId: product, quantity: 1 };
+    const anonymous = new Api(platform.gatewayUrl);
+    const cases: Array<[string, () => Promise<{ status: number; headers: Headers }>, number]> = [
+      ['no token', () => anonymous.post('/v1/orders', { items: [line] }), 401],
+      ['customer on an admin route', () => customer.post('/v1/products', { name: 'x', price: 1, stock: 1 }), 403],
+      ['no items', () => customer.post('/v1/orders', { items: [] }), 400],
+      ['quantity 0', () => customer.post('/v1/orders', { items: [{ ...line, quantity: 0 }] }), 400],
+      ['quantity 1001', () => customer.post('/v1/orders', { items: [{ ...line, quantity: 1001 }] }), 400],
+      ['repeated product', () => customer.post('/v1/orders', { items: [line, line] }), 400],
+      ['unknown key', () => customer.post('/v1/orders', { items: [line], coupon: 'FREE' }), 400],
+      ['malformed JSON', () => customer.post('/v1/orders', '{"items": ['), 400],
+      ['wrong content type', () => customer.request('POST', '/v1/orders', 'items=1', { 'content-type': 'text/plain' }), 415],
+      ['body over 16 KiB', () => customer.post('/v1/orders', { items: [line], shippingAddress: { line1: 'x'.repeat(17_000) } }), 413],
+      ['unknown order id', () => customer.get('/v1/orders/not-a-uuid'), 404],
+    ];
+
+    for (const [name, send, status] of cases) {
+      const reply = await send();
+      expect({ name, status: reply.status }).toEqual({ name, status });
+      expect(reply.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await customer.get('/v1/orders')).body.items).toEqual([]);
+    expect(await admin.available(product)).toBe(5);
+  });
+});

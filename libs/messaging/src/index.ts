@@ -5,3 +5,4 @@ export * from './publisher';
 export * from './consumer';
 export * from './rpc-client';
 export * from './rpc-server';
+export * from './order-topology';

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import { newId } from '@shop/contracts';
-import { BrokerConnection, ConfirmPublisher, RpcClient } from '@shop/messaging';
+import { BrokerConnection, ConfirmPublisher, RpcClient, declarePlaceOrderTopology } from '@shop/messaging';
 import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, type Logger, type Metrics } from '@shop/platform';
 import type { GatewayConfig } from './config';
 import { createCatalogUseCases, type CatalogUseCases } from './domain/catalog.use-cases';
@@ -12,7 +12,7 @@ import { createAuth } from './entry-points/http/auth.middleware';
 import { customersRoutes } from './entry-points/http/customers.routes';
 import { ordersRoutes } from './entry-points/http/orders.routes';
 import { productsRoutes } from './entry-points/http/products.routes';
-import { createOrderCommands, declareCommandTopology } from './upstream/order-commands.publisher';
+import { createOrderCommands } from './upstream/order-commands.publisher';
 import { createCustomerService, createInventoryService, createOrderService } from './upstream/rpc.clients';
 
 export interface GatewayDeps {
@@ -59,7 +59,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const metrics = createMetrics('api-gateway');
   const broker = new BrokerConnection({ url: config.brokerUrl, name: 'api-gateway', logger });
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, (channel) =>
-    declareCommandTopology(channel, config.queueType),
+    declarePlaceOrderTopology(channel, config.queueType),
   );
   const rpc = new RpcClient(broker, logger, config.rpcTimeoutMs);
   const orderService = createOrderService(rpc);
@@ -85,6 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     ready: () => !draining && broker.isConnected && publisher.isReady && rpc.isReady,
   });
   const http = await startHttpServer(app, config.port);
+  logger.info({ port: http.port }, 'api-gateway listening');
 
   return {
     port: http.port,

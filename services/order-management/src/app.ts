@@ -1,5 +1,5 @@
 import { queues } from '@shop/contracts';
-import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer, declareExchanges } from '@shop/messaging';
+import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer, declareExchanges, declarePlaceOrderTopology } from '@shop/messaging';
 import { createMetrics, createOpsApp, startHttpServer, transactional, watchDatabase, type Logger } from '@shop/platform';
 import { createServiceClients } from './clients/service.clients';
 import type { OrderManagementConfig } from './config';
@@ -12,7 +12,7 @@ import { createPlaceOrders } from './domain/place-orders.use-case';
 import { createOrderMetrics } from './order.metrics';
 import { orderRpcMethods } from './entry-points/messaging/order.rpc';
 import { createOutboxRelay } from './entry-points/messaging/outbox.relay';
-import { declarePlaceOrderQueue, handlePlaceOrders } from './entry-points/messaging/place-order.consumer';
+import { handlePlaceOrders } from './entry-points/messaging/place-order.consumer';
 
 export interface RunningOrderManagement {
   port: number;
@@ -68,7 +68,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
       batchSize: config.batchSize,
       maxWaitMs: config.batchMaxWaitMs,
       maxRetries: config.maxRetries,
-      declare: (channel) => declarePlaceOrderQueue(channel, config.queueType, config.retryDelayMs),
+      declare: (channel) => declarePlaceOrderTopology(channel, config.queueType),
       handle,
     }),
   );

@@ -12,7 +12,6 @@ interface OwnEnv {
   OUTBOX_POLL_MS: number;
   OUTBOX_BATCH_SIZE: number;
   MAX_RETRIES: number;
-  RETRY_DELAY_MS: number;
 }
 
 export interface OrderManagementConfig {
@@ -31,7 +30,6 @@ export interface OrderManagementConfig {
   outboxPollMs: number;
   outboxBatchSize: number;
   maxRetries: number;
-  retryDelayMs: number;
   currency: string;
   shutdownGraceMs: number;
 }
@@ -51,7 +49,6 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
       OUTBOX_POLL_MS: Joi.number().integer().min(5).max(60_000).default(50),
       OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
       MAX_RETRIES: Joi.number().integer().min(0).max(100).default(10),
-      RETRY_DELAY_MS: Joi.number().integer().min(10).max(600_000).default(1000),
     }).custom((value: OwnEnv, helpers) =>
       value.BATCH_SIZE > value.PREFETCH ? helpers.message({ custom: 'BATCH_SIZE must not exceed PREFETCH' }) : value,
     ),
@@ -73,7 +70,6 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
     outboxPollMs: raw.OUTBOX_POLL_MS,
     outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
     maxRetries: raw.MAX_RETRIES,
-    retryDelayMs: raw.RETRY_DELAY_MS,
     currency: raw.CURRENCY,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
   };

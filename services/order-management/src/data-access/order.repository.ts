@@ -88,7 +88,12 @@ export function createOrderRepository(): OrderRepository {
          LIMIT 1`,
         [customerId, key, requestHash, orderId],
       );
-      return { orderId: rows[0].order_id, requestHash: rows[0].request_hash };
+      // A concurrent claim that committed while we waited on its key is not in this statement's
+      // snapshot; a fresh statement sees it.
+      const row =
+        rows[0] ??
+        (await tx.query(`SELECT order_id, request_hash FROM idempotency_keys WHERE customer_id = $1 AND key = $2`, [customerId, key]))[0];
+      return { orderId: row.order_id, requestHash: row.request_hash };
     },
   };
 }

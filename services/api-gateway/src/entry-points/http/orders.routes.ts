@@ -7,7 +7,7 @@ import type { PlaceOrder } from '../../domain/place-order.use-case';
 import { callerOf } from './auth.middleware';
 import { cursorSchema, limitSchema, pathId, validate } from './validate';
 
-const placeOrderBody = Joi.object({ items: orderLinesSchema, shippingAddress: shippingAddressSchema, customerId: Joi.string() }).required();
+const placeOrderBody = Joi.object({ items: orderLinesSchema, shippingAddress: shippingAddressSchema }).required();
 const listQuery = Joi.object({
   status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'),
   limit: limitSchema,

@@ -1,12 +1,6 @@
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { exchanges, placeOrderCommandSchema, queues, routingKeys, type PlaceOrderCommand } from '@shop/contracts';
-import { ack, deadLetter, declareExchanges, declareWorkQueue, decode, retry, type QueueType, type Settlement } from '@shop/messaging';
-
-export async function declarePlaceOrderQueue(channel: ConfirmChannel, queueType: QueueType, retryDelayMs: number): Promise<void> {
-  await declareExchanges(channel);
-  await declareWorkQueue(channel, queues.placeOrder, { queueType, retryDelayMs });
-  await channel.bindQueue(queues.placeOrder, exchanges.commands, routingKeys.placeOrder);
-}
+import type { ConsumeMessage } from 'amqplib';
+import { placeOrderCommandSchema, type PlaceOrderCommand } from '@shop/contracts';
+import { ack, deadLetter, decode, retry, type Settlement } from '@shop/messaging';
 
 /**
  * Invalid commands go straight to the dead-letter queue with the reason; valid ones are handled
