@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './http';
 export * from './lifecycle';
 export * from './database';
+export * from './faults';

@@ -1,6 +1,6 @@
 import { queues } from '@shop/contracts';
 import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer, declareExchanges, declarePlaceOrderTopology } from '@shop/messaging';
-import { createMetrics, createOpsApp, startHttpServer, transactional, watchDatabase, type Logger } from '@shop/platform';
+import { createFaults, createMetrics, createOpsApp, startHttpServer, transactional, watchDatabase, type Logger } from '@shop/platform';
 import { createServiceClients } from './clients/service.clients';
 import type { OrderManagementConfig } from './config';
 import { createOrdersDataSource } from './data-access/data-source';
@@ -27,11 +27,20 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const transaction = transactional(db);
   const orders = createOrderRepository();
   const outbox = createOutbox();
+  const faults = createFaults(config.faults);
 
   const broker = new BrokerConnection({ url: config.brokerUrl, name: 'order-management', logger });
   const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs);
   const publisher = new ConfirmPublisher(broker, logger, config.rpcTimeoutMs, declareExchanges);
-  const relay = createOutboxRelay({ transaction, outbox, publisher, logger, pollMs: config.outboxPollMs, batchSize: config.outboxBatchSize });
+  const relay = createOutboxRelay({
+    transaction,
+    outbox,
+    publisher,
+    logger,
+    pollMs: config.outboxPollMs,
+    batchSize: config.outboxBatchSize,
+    afterPublish: () => faults.hit('while-publishing-events'),
+  });
 
   const placeOrders = createPlaceOrders({
     transaction,
@@ -43,6 +52,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
       orderMetrics.decided(decided);
       relay.nudge();
     },
+    beforeCommit: () => faults.hit('before-commit'),
   });
   const cancel = createCancelOrder({ transaction, orders, outbox, onCancelled: (o) => (orderMetrics.decided([o]), relay.nudge()) });
   const rpcServer = new RpcServer({
@@ -56,6 +66,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const handle = handlePlaceOrders(async (commands) => {
     orderMetrics.batchSize.observe(commands.length);
     await placeOrders(commands);
+    faults.hit('after-commit-before-ack');
   });
   // Each consumer has its own channel and one batch in flight; several overlap broker and database waits.
   const consumers = Array.from({ length: config.consumers }, () =>

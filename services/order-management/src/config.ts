@@ -12,6 +12,9 @@ interface OwnEnv {
   OUTBOX_POLL_MS: number;
   OUTBOX_BATCH_SIZE: number;
   MAX_RETRIES: number;
+  FAULT_POINT?: string;
+  FAULT_AFTER: number;
+  FAULT_MARKER?: string;
 }
 
 export interface OrderManagementConfig {
@@ -32,6 +35,7 @@ export interface OrderManagementConfig {
   maxRetries: number;
   currency: string;
   shutdownGraceMs: number;
+  faults: { point?: string; after: number; marker?: string };
 }
 
 export function loadOrderManagementConfig(env: Record<string, string | undefined>): OrderManagementConfig {
@@ -49,6 +53,12 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
       OUTBOX_POLL_MS: Joi.number().integer().min(5).max(60_000).default(50),
       OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
       MAX_RETRIES: Joi.number().integer().min(0).max(100).default(10),
+      // Crash points exist for the fault suite only.
+      FAULT_POINT: Joi.string()
+        .valid('before-commit', 'after-commit-before-ack', 'while-publishing-events')
+        .when('NODE_ENV', { is: 'production', then: Joi.forbidden() }),
+      FAULT_AFTER: Joi.number().integer().min(1).default(1),
+      FAULT_MARKER: Joi.string(),
     }).custom((value: OwnEnv, helpers) =>
       value.BATCH_SIZE > value.PREFETCH ? helpers.message({ custom: 'BATCH_SIZE must not exceed PREFETCH' }) : value,
     ),
@@ -72,5 +82,6 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
     maxRetries: raw.MAX_RETRIES,
     currency: raw.CURRENCY,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    faults: { point: raw.FAULT_POINT, after: raw.FAULT_AFTER, marker: raw.FAULT_MARKER },
   };
 }

@@ -21,6 +21,8 @@ interface Deps {
   currency: string;
   /** Called with the orders this batch moved to a final state. */
   onDecided?: (orders: Order[]) => void;
+  /** Runs inside the decision transaction just before it commits (the fault suite crashes here). */
+  beforeCommit?: () => void;
 }
 
 const toPending = (c: PlaceOrderCommand): PendingOrder => ({
@@ -36,7 +38,7 @@ const toPending = (c: PlaceOrderCommand): PendingOrder => ({
  * stock, then store every decision with its event in one transaction. Each step is idempotent on
  * the order id, so a batch redelivered after a crash at any point ends in the same state.
  */
-export function createPlaceOrders({ transaction, orders, outbox, customers, inventory, currency, onDecided }: Deps) {
+export function createPlaceOrders({ transaction, orders, outbox, customers, inventory, currency, onDecided, beforeCommit }: Deps) {
   return async (commands: PlaceOrderCommand[]): Promise<void> => {
     const unique = [...new Map(commands.map((c) => [c.orderId, toPending(c)])).values()];
     const stored = await transaction((tx) => orders.recordPending(tx, unique, currency));
@@ -67,6 +69,7 @@ export function createPlaceOrders({ transaction, orders, outbox, customers, inve
     const decided = await transaction(async (tx) => {
       const changed = await orders.decide(tx, decisions);
       await outbox.append(tx, changed.map(orderEvent));
+      beforeCommit?.();
       return changed;
     });
     onDecided?.(decided);

@@ -10,6 +10,8 @@ interface Deps {
   logger: Logger;
   pollMs: number;
   batchSize: number;
+  /** Runs after a batch was published and before its rows are deleted (the fault suite crashes here). */
+  afterPublish?: () => void;
 }
 
 /**
@@ -17,7 +19,7 @@ interface Deps {
  * publishing but before commit publishes them again: events are at-least-once, consumers dedupe
  * by message id. Several replicas share the table through SKIP LOCKED.
  */
-export function createOutboxRelay({ transaction, outbox, publisher, logger, pollMs, batchSize }: Deps) {
+export function createOutboxRelay({ transaction, outbox, publisher, logger, pollMs, batchSize, afterPublish }: Deps) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = false;
@@ -28,6 +30,7 @@ export function createOutboxRelay({ transaction, outbox, publisher, logger, poll
       await Promise.all(
         messages.map((m) => publisher.publish(exchanges.events, m.routingKey, m.payload, { messageId: m.messageId, type: m.type })),
       );
+      if (messages.length > 0) afterPublish?.();
       return messages.length;
     });
 
