@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import {
   customerRpc,
@@ -14,29 +16,20 @@ import {
   type OrderView,
   type ProductView,
 } from '@shop/contracts';
-import { startCustomerService } from '../../services/customer-service/src/app';
-import { loadCustomerServiceConfig } from '../../services/customer-service/src/config';
-import { startInventoryService } from '../../services/inventory-service/src/app';
-import { loadInventoryServiceConfig } from '../../services/inventory-service/src/config';
-import { startOrderManagement } from '../../services/order-management/src/app';
-import { loadOrderManagementConfig } from '../../services/order-management/src/config';
-import { quietLogger, rawConnection, startRpcClient, takeMessage } from '../support/broker';
-import { testEnv } from '../support/local-env';
-import { waitReady } from '../support/platform';
+import { countDeadLetters, purgeDeadLetters } from '@shop/messaging';
+import { eventually } from '../support/api';
+import { startBackend } from '../support/in-process';
+import { BROKER_URL } from '../support/local-env';
+import { rawConnection, startRpcClient, takeMessage } from '../support/broker';
 
-const onPort0 = (service: string) => testEnv(service, { extra: { HTTP_PORT: '0' } });
-const running: Array<{ port: number; stop(): Promise<void> }> = [];
+let backend: { stop(): Promise<void> };
 let client: Awaited<ReturnType<typeof startRpcClient>>;
 let connection: ChannelModel;
 let channel: ConfirmChannel;
 let eventsQueue: string;
 
 beforeAll(async () => {
-  // order-management's collaborators are the real services, in this process, on the real broker.
-  running.push(await startCustomerService(loadCustomerServiceConfig(onPort0('customer-service')), quietLogger()));
-  running.push(await startInventoryService(loadInventoryServiceConfig(onPort0('inventory-service')), quietLogger()));
-  running.push(await startOrderManagement(loadOrderManagementConfig(onPort0('order-management')), quietLogger()));
-  await Promise.all(running.map((s) => waitReady(`http://127.0.0.1:${s.port}/readyz`)));
+  backend = await startBackend();
   client = await startRpcClient();
   connection = await rawConnection();
   channel = await connection.createConfirmChannel();
@@ -47,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await connection?.close();
   await client?.close();
-  for (const s of running.reverse()) await s.stop();
+  await backend?.stop();
 });
 
 const admin = { customerId: randomUUID(), role: 'admin' as const };
@@ -155,5 +148,51 @@ describe('order-management saga', () => {
 
     expect(first).toEqual({ orderId: claim.orderId, requestHash: claim.requestHash });
     expect(second).toEqual(first);
+  });
+});
+
+describe('dead letters, as an operator handles them', () => {
+  const dlq = deadLetterQueue(queues.placeOrder);
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [path.resolve(__dirname, '../../libs/messaging/dist/cli/dlq.js'), ...args], {
+      env: { ...process.env, RABBITMQ_URL: BROKER_URL },
+      encoding: 'utf8',
+    });
+
+  it('when an invalid command was dead-lettered, then list counts it and inspect shows it with its reason, leaving it in place', async () => {
+    await purgeDeadLetters(connection, queues.placeOrder);
+    const bad = { orderId: newId(), customerId: randomUUID(), items: [], acceptedAt: new Date().toISOString() };
+    await placeOrder(bad);
+    await eventually(async () => (await countDeadLetters(connection))[0].deadLetters, (n) => n === 1);
+
+    const listed = cli('list');
+    const inspected = cli('inspect', queues.placeOrder);
+
+    expect(listed.stdout).toContain(`${dlq}\t1`);
+    expect(JSON.parse(inspected.stdout)).toEqual([
+      expect.objectContaining({ messageId: bad.orderId, type: messageTypes.placeOrder, reason: expect.stringMatching(/items/), body: bad }),
+    ]);
+    expect((await countDeadLetters(connection))[0].deadLetters).toBe(1);
+    expect(cli('purge', queues.placeOrder).status).toBe(2);
+    expect(cli('purge', queues.placeOrder, '--yes').stdout).toContain('purged 1');
+  });
+
+  it('when a dead-lettered command is replayed after its cause is gone, then the order is processed and the DLQ is empty', async () => {
+    await purgeDeadLetters(connection, queues.placeOrder);
+    const { customerId, productId } = await fixture(3);
+    const cmd = command(customerId, productId, 2);
+    channel.sendToQueue(dlq, Buffer.from(JSON.stringify(cmd)), {
+      persistent: true,
+      messageId: cmd.orderId,
+      type: messageTypes.placeOrder,
+      headers: { 'x-dead-letter-reason': 'gave up after 10 retries: inventory-service timed out', 'x-retry-count': 10 },
+    });
+    await channel.waitForConfirms();
+
+    const replayed = cli('replay', queues.placeOrder, '--id', cmd.orderId);
+
+    expect(replayed.stdout).toContain('replayed 1');
+    expect((await settled(cmd.orderId)).status).toBe('CONFIRMED');
+    expect((await countDeadLetters(connection))[0].deadLetters).toBe(0);
   });
 });

@@ -6,3 +6,4 @@ export * from './consumer';
 export * from './rpc-client';
 export * from './rpc-server';
 export * from './order-topology';
+export * from './dead-letters';

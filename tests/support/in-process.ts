@@ -1,0 +1,26 @@
+import { startCustomerService } from '../../services/customer-service/src/app';
+import { loadCustomerServiceConfig } from '../../services/customer-service/src/config';
+import { startInventoryService } from '../../services/inventory-service/src/app';
+import { loadInventoryServiceConfig } from '../../services/inventory-service/src/config';
+import { startOrderManagement } from '../../services/order-management/src/app';
+import { loadOrderManagementConfig } from '../../services/order-management/src/config';
+import { quietLogger } from './broker';
+import { testEnv } from './local-env';
+import { waitReady } from './platform';
+
+const onPort0 = (service: string) => testEnv(service, { extra: { HTTP_PORT: '0' } });
+
+/** order-management with its real collaborators, in this process, on the real broker and databases. */
+export async function startBackend(): Promise<{ stop(): Promise<void> }> {
+  const running = [
+    await startCustomerService(loadCustomerServiceConfig(onPort0('customer-service')), quietLogger()),
+    await startInventoryService(loadInventoryServiceConfig(onPort0('inventory-service')), quietLogger()),
+    await startOrderManagement(loadOrderManagementConfig(onPort0('order-management')), quietLogger()),
+  ];
+  await Promise.all(running.map((s) => waitReady(`http://127.0.0.1:${s.port}/readyz`)));
+  return {
+    async stop() {
+      for (const s of running.reverse()) await s.stop();
+    },
+  };
+}
