@@ -13,18 +13,19 @@ class Supervisor {
     this.stopping = false;
   }
 
-  start(service, env) {
-    const entry = { service, env, restarts: 0, child: undefined };
-    this.children.set(service, entry);
+  /** name tells replicas of one service apart (e.g. order-management-2); service picks the code. */
+  start(name, env, { service = name, nodeArgs = [] } = {}) {
+    const entry = { name, service, env, nodeArgs, restarts: 0, crashes: 0, child: undefined };
+    this.children.set(name, entry);
     this.spawn(entry);
   }
 
   spawn(entry) {
     const cwd = path.join(this.root, 'services', entry.service);
-    const child = spawn(process.execPath, ['dist/main.js'], { cwd, env: entry.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...entry.nodeArgs, 'dist/main.js'], { cwd, env: entry.env, stdio: ['ignore', 'pipe', 'pipe'] });
     entry.child = child;
     entry.startedAt = Date.now();
-    const prefix = `\u001b[${colors[entry.service] ?? 37}m${entry.service.padEnd(18)}\u001b[0m| `;
+    const prefix = `\u001b[${colors[entry.service] ?? 37}m${entry.name.padEnd(18)}\u001b[0m| `;
     const pipe = (stream) => {
       let rest = '';
       stream.on('data', (chunk) => {
@@ -37,7 +38,8 @@ class Supervisor {
     pipe(child.stderr);
     child.on('exit', (code, signal) => {
       entry.child = undefined;
-      if (this.stopping || !this.restart) return;
+      entry.exits = (entry.exits ?? 0) + 1;
+      if (this.stopping || entry.stopped || !this.restart) return;
       // Back off like a crash-looping pod, but forgive a service that ran a while.
       if (Date.now() - entry.startedAt > 30_000) entry.restarts = 0;
       const delay = Math.min(10_000, 500 * 2 ** entry.restarts);
@@ -47,8 +49,31 @@ class Supervisor {
     });
   }
 
-  pid(service) {
-    return this.children.get(service)?.child?.pid;
+  pid(name) {
+    return this.children.get(name)?.child?.pid;
+  }
+
+  /** How many times the process has exited (crashed or been killed) since it was started. */
+  exits(name) {
+    return this.children.get(name)?.exits ?? 0;
+  }
+
+  /** Stops one process for good (no restart): SIGTERM, then SIGKILL after the grace period. */
+  async stopOne(name, graceMs = 15_000) {
+    const entry = this.children.get(name);
+    if (!entry) return undefined;
+    entry.stopped = true;
+    clearTimeout(entry.timer);
+    const child = entry.child;
+    if (!child) return undefined;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal });
+      });
+      child.kill('SIGTERM');
+    });
   }
 
   /** SIGTERM to all, then SIGKILL to what is left after the grace period. */

@@ -1,4 +1,4 @@
-import amqp, { type ChannelModel, type ConsumeMessage } from 'amqplib';
+import amqp, { type ChannelModel, type GetMessage } from 'amqplib';
 import { BrokerConnection, RpcClient } from '@shop/messaging';
 import { createLogger } from '@shop/platform';
 import { BROKER_URL } from './local-env';
@@ -19,7 +19,7 @@ export async function rawConnection(): Promise<ChannelModel> {
 }
 
 /** Reads (and removes) the messages in a queue until one matches, or none is left. */
-export async function takeMessage(connection: ChannelModel, queue: string, match: (m: ConsumeMessage) => boolean, timeoutMs = 5000): Promise<ConsumeMessage | undefined> {
+export async function takeMessage(connection: ChannelModel, queue: string, match: (m: GetMessage) => boolean, timeoutMs = 5000): Promise<GetMessage | undefined> {
   const channel = await connection.createChannel();
   const deadline = Date.now() + timeoutMs;
   try {

@@ -11,6 +11,17 @@ import { createReserveStock } from './domain/reserve-stock.use-case';
 import { inventoryRpcMethods } from './entry-points/messaging/inventory.rpc';
 import { declareOrderCancelledQueue, handleOrderCancelled } from './entry-points/messaging/order-cancelled.consumer';
 
+/** The fault suite's "inventory slower than the caller's timeout": the work commits, the answer is late. */
+function slowedDown<I, O>(work: (input: I) => Promise<O>, { ms, every }: { ms: number; every: number }) {
+  let calls = 0;
+  return async (input: I): Promise<O> => {
+    const result = await work(input);
+    calls += 1;
+    if (ms > 0 && calls % every === 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    return result;
+  };
+}
+
 export interface RunningInventoryService {
   port: number;
   stop(): Promise<void>;
@@ -21,7 +32,7 @@ export async function startInventoryService(config: InventoryServiceConfig, logg
   const db = await createInventoryDataSource(config.databaseUrl, config.dbPoolSize).initialize();
   const database = watchDatabase(db);
   const deps = { transaction: transactional(db), products: createProductRepository(), reservations: createReservationRepository() };
-  const reserve = createReserveStock({ ...deps, currency: config.currency });
+  const reserve = slowedDown(createReserveStock({ ...deps, currency: config.currency }), config.slowReserve);
   const release = createReleaseStock(deps);
   const products = createProductUseCases({ ...deps, db, currency: config.currency });
 

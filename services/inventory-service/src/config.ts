@@ -1,7 +1,8 @@
 import Joi from 'joi';
 import { brokerUrl, commonEnvSchema, databaseEnvSchema, databaseUrl, loadConfig, type CommonEnv, type DatabaseEnv } from '@shop/platform';
 
-type Env = CommonEnv & DatabaseEnv & { HTTP_PORT: number; RPC_PREFETCH: number; EVENTS_PREFETCH: number };
+type Env = CommonEnv &
+  DatabaseEnv & { HTTP_PORT: number; RPC_PREFETCH: number; EVENTS_PREFETCH: number; FAULT_SLOW_RESERVE_MS: number; FAULT_SLOW_EVERY: number };
 
 export interface InventoryServiceConfig {
   logLevel: string;
@@ -14,6 +15,8 @@ export interface InventoryServiceConfig {
   eventsPrefetch: number;
   currency: string;
   shutdownGraceMs: number;
+  /** Fault suite only: answer every n-th reserve this late (after committing it). */
+  slowReserve: { ms: number; every: number };
 }
 
 export function loadInventoryServiceConfig(env: Record<string, string | undefined>): InventoryServiceConfig {
@@ -24,6 +27,8 @@ export function loadInventoryServiceConfig(env: Record<string, string | undefine
       HTTP_PORT: Joi.number().port().default(3003),
       RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),
       EVENTS_PREFETCH: Joi.number().integer().min(1).max(5000).default(200),
+      FAULT_SLOW_RESERVE_MS: Joi.number().integer().min(0).default(0).when('NODE_ENV', { is: 'production', then: Joi.valid(0) }),
+      FAULT_SLOW_EVERY: Joi.number().integer().min(1).default(1),
     }),
     env,
   );
@@ -38,5 +43,6 @@ export function loadInventoryServiceConfig(env: Record<string, string | undefine
     eventsPrefetch: raw.EVENTS_PREFETCH,
     currency: raw.CURRENCY,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    slowReserve: { ms: raw.FAULT_SLOW_RESERVE_MS, every: raw.FAULT_SLOW_EVERY },
   };
 }
