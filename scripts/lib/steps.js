@@ -1,5 +1,5 @@
 // Set-up steps shared by npm start and npm test. Only Node built-ins: this runs before npm install.
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { services, databases, serviceEnv } = require('./local-env');
@@ -57,4 +57,4 @@ function prepare({ profile, withSeed }) {
   if (withSeed) seed(profile);
 }
 
-module.exports = { root, say, run, services, serviceDir, prepare, ensureDependencies, build, execFileSync };
+module.exports = { root, say, run, services, serviceDir, prepare, ensureDependencies, build, migrate, seed };
