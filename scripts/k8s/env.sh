@@ -1,5 +1,5 @@
 # Sourced by tools.sh and validate.sh: one place for tool versions and the paths they install to.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 HELM_VERSION=v3.22.0
 KUBECONFORM_VERSION=v0.8.0
 # kubernetes-validate ships the strict core schemas; its version tracks the Kubernetes minor.

@@ -2,6 +2,7 @@
 # Renders the chart for every values set we ship into OUT_DIR (default: a new temp dir, printed).
 # Usage: render.sh [OUT_DIR]
 set -euo pipefail
+# shellcheck source=scripts/k8s/env.sh
 source "$(dirname "$0")/env.sh"
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"

@@ -2,6 +2,7 @@
 # Installs the offline validation toolchain (helm, kubeconform, strict core schemas).
 # Idempotent and quiet: a second run only checks versions and prints nothing.
 set -euo pipefail
+# shellcheck source=scripts/k8s/env.sh
 source "$(dirname "$0")/env.sh"
 
 module_version() { go version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3; exit }'; }

@@ -3,6 +3,7 @@
 # checks of every rendered object, and skaffold.yaml against its schema. Exits non-zero on any failure.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=scripts/k8s/env.sh
 source "$here/env.sh"
 bash "$here/tools.sh"
 

@@ -66,8 +66,12 @@ describe('helm chart', () => {
     expect(secretValues(file)).toEqual([]);
   });
 
-  it('when the dev values are read, then their fake JWT key is the one secret value found', () => {
-    expect(secretValues('values-dev.yaml')).toEqual(['.jwt.secret']);
+  it('when the dev values are read, then their fixed development credentials are found', () => {
+    expect(secretValues('values-dev.yaml')).toEqual([
+      '.services.customer-service.database.password',
+      '.services.inventory-service.database.password',
+      '.jwt.secret',
+    ]);
   });
 
   it('when the standalone validation script runs, then it lints, renders, validates and checks skaffold.yaml', () => {

@@ -43,13 +43,25 @@ describe('Dockerfile', () => {
     expect(base).toMatch(/^node:\d+(\.\d+)*-alpine[\d.]+$/);
   });
 
-  it('when a migration Job runs, then its command points where the image puts the service', () => {
-    for (const job of byKind(renderedDocs('dev'), 'Job')) {
-      const [node, script] = job.spec.template.spec.containers[0].command;
-      const svc = /^services\/([^/]+)\/dist\//.exec(script)![1];
-      expect(node).toBe('node');
-      expect(script).toBe(`services/${svc}/dist/data-access/migrate.js`);
-      expect(existsSync(join(repoRoot, `services/${svc}/src/data-access/migrate.ts`))).toBe(true);
+  it('when dependencies are installed, then every lib and service workspace is in the manifests and the production install', () => {
+    const workspaces: string[] = JSON.parse(read('package.json')).workspaces.filter((w: string) => /^(libs|services)\//.test(w));
+    expect(workspaces.length).toBeGreaterThanOrEqual(7);
+    const prodInstall = /^RUN [^\n]*npm ci --omit=dev(?:[^\n]*\\\n)*[^\n]*/m.exec(text)![0];
+    for (const w of workspaces) {
+      expect(text).toContain(`COPY ${w}/package.json ${w}/`);
+      expect(prodInstall).toContain(`--workspace=${w}`);
+    }
+  });
+
+  it('when a migration or seed Job runs, then its command points at a script the image contains', () => {
+    const jobs = byKind(renderedDocs('dev'), 'Job');
+    expect(jobs.map((j) => j.metadata.name.replace(`${RELEASE}-`, '')).sort()).toEqual([
+      'customer-service-migrate', 'customer-service-seed', 'inventory-service-migrate', 'inventory-service-seed', 'order-management-migrate',
+    ]);
+    for (const job of jobs) {
+      const [, svc, task] = new RegExp(`^${RELEASE}-(.+)-(migrate|seed)$`).exec(job.metadata.name)!;
+      expect(job.spec.template.spec.containers[0].command).toEqual(['node', `services/${svc}/dist/data-access/${task}.js`]);
+      expect(existsSync(join(repoRoot, `services/${svc}/src/data-access/${task}.ts`))).toBe(true);
     }
   });
 
@@ -186,8 +198,8 @@ describe('k8s/ cluster and bootstrap', () => {
 
   it('when bootstrapping, then every Helm chart and operator manifest is installed at a pinned version', () => {
     expect(run('bash', ['-n', join(repoRoot, 'k8s/bootstrap.sh')]).status).toBe(0);
-    const installs = [...bootstrap.matchAll(/^install_chart (\S+) (\S+) (\S+) "\$(\w+)"/gm)];
-    expect(installs.map((m) => m[1]).sort()).toEqual(['cert-manager', 'cnpg', 'keda', 'kube-prometheus-stack', 'traefik']);
+    const installs = [...bootstrap.matchAll(/^\s*install_chart (\S+) (\S+) (\S+) "\$(\w+)"/gm)];
+    expect(installs.map((m) => m[1]).sort()).toEqual(['cert-manager', 'cnpg', 'keda', 'kube-prometheus-stack', 'metrics-server', 'traefik']);
     for (const [, , , , versionVar] of installs) expect(bootstrap).toMatch(new RegExp(`^${versionVar}=v?\\d+\\.\\d+\\.\\d+$`, 'm'));
     expect(bootstrap).toMatch(/cluster-operator\/releases\/download\/\$RABBITMQ_CLUSTER_OPERATOR_VERSION\//);
     expect(bootstrap).toMatch(/messaging-topology-operator\/releases\/download\/\$RABBITMQ_TOPOLOGY_OPERATOR_VERSION\//);

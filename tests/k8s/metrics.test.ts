@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { contractSeriesNames, exposedNames, promqlMetricNames, queryExpressions, usedMetricNames } from './lib/metrics';
-import { find, RELEASE, renderedDocs } from './lib/render';
+import { find, RELEASE, renderedDocs, repoRoot } from './lib/render';
 
 const RABBITMQ_PROMETHEUS = process.env.RABBITMQ_PROMETHEUS_URL ?? 'http://127.0.0.1:15692';
 // kube-state-metrics series the KEDA dashboard reads (kube-prometheus-stack ships kube-state-metrics).
@@ -32,6 +33,14 @@ describe('metrics used by dashboards and alerts', () => {
   it('when collected, then every service metric is one the services promise to export', () => {
     expect(used.service.length).toBeGreaterThan(0);
     expect(used.service.filter((n) => !contractSeriesNames().has(n))).toEqual([]);
+  });
+
+  // The live comparison with /metrics needs running services; this catches a renamed metric earlier.
+  it('when collected, then each service metric family is registered somewhere in the services or libs', () => {
+    const families = [...new Set(used.service.map((n) => n.replace(/_(bucket|sum|count)$/, '')))];
+    const sources = execFileSync('grep', ['-rhoE', "'[a-z_]+_(total|seconds|size)'", 'libs', 'services', '--include=*.ts'], { cwd: repoRoot, encoding: 'utf8' });
+    const declared = new Set(sources.split('\n').map((l) => l.replace(/'/g, '')));
+    expect(families.filter((f) => !declared.has(f))).toEqual([]);
   });
 
   it('when collected, then the platform metrics are kube-state-metrics series', () => {

@@ -55,6 +55,15 @@ describe('KEDA scaling of order-management', () => {
     expect(checkScaledObject(docs, { deployment: `${RELEASE}-order-management`, queueName: queues.placeOrder })).toEqual([]);
   });
 
+  it.each(['default', 'dev', 'prod'])('when KEDA is on (%s), then the per-replica target exceeds what one healthy replica holds unacked', (set) => {
+    const docs = renderedDocs(set);
+    const env = find(docs, 'ConfigMap', `${RELEASE}-order-management`)!.data;
+    // The service defaults (config.ts) when the chart sets nothing.
+    const inFlight = Number(env.PREFETCH ?? 400) * Number(env.CONSUMERS ?? 2);
+    const target = Number(byKind(docs, 'ScaledObject')[0].spec.triggers[0].metadata.value);
+    expect(target).toBeGreaterThan(inFlight);
+  });
+
   it('when KEDA is off, then there is no ScaledObject and the Deployment carries its replicas', () => {
     const docs = renderedDocs('dev-no-keda-no-monitoring');
     expect(byKind(docs, 'ScaledObject')).toHaveLength(0);

@@ -1,0 +1,104 @@
+{{- define "op.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- default .Release.Name .Values.nameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "op.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+app.kubernetes.io/part-of: order-platform
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* Selector labels of one service's pods. Call with (dict "root" $ "name" $name). */}}
+{{- define "op.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{- define "op.serviceName" -}}
+{{ include "op.fullname" .root }}-{{ .name }}
+{{- end -}}
+
+{{- define "op.image" -}}
+{{- $svc := index .root.Values.services .name -}}
+{{- $repo := $svc.image.repository -}}
+{{- if .root.Values.image.registry }}{{ $repo = printf "%s/%s" .root.Values.image.registry $repo }}{{ end -}}
+{{ $repo }}:{{ $svc.image.tag | default .root.Values.image.tag }}
+{{- end -}}
+
+{{- define "op.rabbitmqName" -}}{{ include "op.fullname" . }}-rabbitmq{{- end -}}
+{{- define "op.postgresName" -}}{{ include "op.fullname" . }}-pg{{- end -}}
+{{- define "op.poolerName" -}}{{ include "op.fullname" . }}-pg-pooler-rw{{- end -}}
+{{- define "op.jwtSecretName" -}}{{ .Values.jwt.existingSecret | default (printf "%s-jwt" (include "op.fullname" .)) }}{{- end -}}
+
+{{/* The topology operator names the Secret it generates for a User "<user>-user-credentials". */}}
+{{- define "op.rabbitmqUser" -}}{{ include "op.fullname" .root }}-{{ .name }}{{- end -}}
+{{- define "op.rabbitmqUserSecret" -}}{{ include "op.rabbitmqUser" . }}-user-credentials{{- end -}}
+
+{{/* initdb's owner gets the operator-generated <cluster>-app secret; other owners a chart-rendered one. */}}
+{{- define "op.dbSecretName" -}}
+{{- if eq .name .root.Values.postgres.initdbService -}}
+{{ include "op.postgresName" .root }}-app
+{{- else -}}
+{{ include "op.fullname" .root }}-db-{{ .name }}
+{{- end -}}
+{{- end -}}
+
+{{- define "op.dbHost" -}}
+{{- if .Values.postgres.pooler.enabled -}}
+{{ include "op.poolerName" . }}
+{{- else -}}
+{{ include "op.postgresName" . }}-rw
+{{- end -}}
+{{- end -}}
+
+{{- define "op.terminationGracePeriodSeconds" -}}
+{{ add (div .Values.config.shutdownGraceMs 1000) .Values.preStopSleepSeconds 10 }}
+{{- end -}}
+
+{{/* Credentials read from Secrets; shared by Deployments and migration Jobs. */}}
+{{- define "op.secretEnv" -}}
+{{- $svc := index .root.Values.services .name -}}
+{{- if $svc.database }}
+- name: DB_USER
+  valueFrom: { secretKeyRef: { name: {{ include "op.dbSecretName" . }}, key: username } }
+- name: DB_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ include "op.dbSecretName" . }}, key: password } }
+{{- end }}
+{{- if not .migration }}
+- name: RABBITMQ_USER
+  valueFrom: { secretKeyRef: { name: {{ include "op.rabbitmqUserSecret" . }}, key: username } }
+- name: RABBITMQ_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ include "op.rabbitmqUserSecret" . }}, key: password } }
+{{- if eq .name "api-gateway" }}
+- name: JWT_SECRET
+  valueFrom: { secretKeyRef: { name: {{ include "op.jwtSecretName" .root }}, key: secret } }
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+A password that survives upgrades: the explicit value, else the one already in the cluster, else a new one.
+`helm template` cannot look up, so offline renders get a fresh random value.
+*/}}
+{{- define "op.persistentSecretValue" -}}
+{{- $existing := lookup "v1" "Secret" .root.Release.Namespace .secret -}}
+{{- if .value -}}
+{{ .value | b64enc }}
+{{- else if and $existing (index ($existing.data | default dict) .key) -}}
+{{ index $existing.data .key }}
+{{- else -}}
+{{ randAlphaNum 40 | b64enc }}
+{{- end -}}
+{{- end -}}
+
+{{- define "op.podSecurity" -}}
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+automountServiceAccountToken: false
+{{- end -}}
