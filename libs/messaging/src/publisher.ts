@@ -1,5 +1,5 @@
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { unavailable, type Logger } from '@shop/platform';
+import { unavailable, unconfirmed, type Logger } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
 
@@ -48,7 +48,7 @@ export class ConfirmPublisher {
     if (this.broker.isBlocked) return Promise.reject(unavailable('The message broker is refusing messages'));
     const key = `${options.messageId}:${Math.random()}`;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(key, unavailable('The message broker did not confirm in time')), this.timeoutMs);
+      const timer = setTimeout(() => this.settle(key, unconfirmed('The message broker did not confirm in time')), this.timeoutMs);
       this.pending.set(key, { resolve, reject, timer });
       const properties: Options.Publish = {
         persistent: true,
@@ -95,7 +95,7 @@ export class ConfirmPublisher {
     });
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
-      for (const key of [...this.pending.keys()]) this.settle(key, unavailable('The broker channel closed before confirming'));
+      for (const key of [...this.pending.keys()]) this.settle(key, unconfirmed('The broker connection closed before confirming'));
     });
     await this.setup(channel);
     this.channel = channel;

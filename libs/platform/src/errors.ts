@@ -37,6 +37,12 @@ export const notFound = (what: string): AppError => new AppError('not-found', `$
 export const conflict = (code: string, message: string): AppError => new AppError(code, message, 409);
 export const unavailable = (message: string, cause?: unknown): AppError =>
   new AppError('service-unavailable', message, 503, { cause });
+/**
+ * The message left us but its confirm never came: it may or may not be queued. Still a 503, but
+ * the client must retry with the same Idempotency-Key to learn which (and never without one).
+ */
+export const unconfirmed = (message: string, cause?: unknown): AppError =>
+  new AppError('publish-unconfirmed', message, 503, { cause });
 
 interface JoiLikeError {
   details: Array<{ path: Array<string | number>; message: string }>;

@@ -1,0 +1,37 @@
+// npm run test:faults: every fault scenario under load, then the results table in docs/reliability.md.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import steps from './lib/steps.js';
+
+const { root, say, prepare } = steps;
+const report = path.join(root, 'reports', 'faults.jsonl');
+
+prepare({ profile: 'test', withSeed: false });
+rmSync(report, { force: true });
+say('running the fault suite');
+const jest = path.join(root, 'node_modules', '.bin', 'jest');
+const result = spawnSync(jest, ['-c', 'jest.faults.config.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+
+const rows = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const cell = (v) => (v === null || v === undefined ? '–' : String(v));
+const table = [
+  '| scenario | requests | accepted | refused | lost | duplicated | oversold | confirmed | rejected | restarts | recovery s |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map((r) =>
+    `| ${r.scenario} | ${r.requests} | ${r.accepted} | ${r.refused} | ${r.lost} | ${r.duplicated} | ${r.oversold + r.stockMismatches} | ${r.confirmed} | ${r.rejected} | ${r.restarts} | ${cell(r.recoverySeconds)} |`,
+  ),
+].join('\n');
+const doc = path.join(root, 'docs', 'reliability.md');
+const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+const marker = '<!-- results -->';
+const head = previous.includes(marker) ? previous.slice(0, previous.indexOf(marker)) : '# Reliability\n\n';
+writeFileSync(
+  doc,
+  `${head}${marker}\n## Results\n\nProduced by \`npm run test:faults\` on ${new Date().toISOString().slice(0, 10)} ` +
+    `(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}); ` +
+    `jest exit code ${result.status}.\n\n${table}\n`,
+);
+say(`results written to docs/reliability.md (${rows.length} scenarios)`);
+process.exit(result.status ?? 1);

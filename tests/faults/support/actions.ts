@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import amqp from 'amqplib';
+import { exchanges, messageTypes, routingKeys } from '@shop/contracts';
+import { BROKER_URL } from '../../support/local-env';
+import { waitReady, type RunningPlatform } from '../../support/platform';
+import type { RequestRecord } from './traffic';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(100);
+  }
+}
+
+/** Ready again after a restart: the readiness of every service, through its own port. */
+export const allReady = (platform: RunningPlatform) =>
+  Promise.all(Object.values(platform.ports).map((port) => waitReady(`http://127.0.0.1:${port}/readyz`, 60_000)));
+
+export const killHard = (platform: RunningPlatform, service: string) => process.kill(platform.pid(service)!, 'SIGKILL');
+
+export async function waitForMarker(marker: string): Promise<void> {
+  await waitFor(() => existsSync(marker), 30_000);
+}
+
+const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'pipe', timeout: 120_000 });
+
+export function stopBroker(): void {
+  rabbitmqctl('stop_app');
+}
+
+export function startBroker(): void {
+  rabbitmqctl('start_app');
+  rabbitmqctl('await_startup');
+}
+
+export const memoryAlarm = (on: boolean) => rabbitmqctl('set_vm_memory_high_watermark', on ? '0.0000001' : '0.4');
+
+export function restartPostgresImmediately(): void {
+  const [version, cluster] = execFileSync('pg_lsclusters', ['--no-header']).toString().trim().split(/\s+/);
+  execFileSync('pg_ctlcluster', [version, cluster, 'restart', '-m', 'immediate'], { stdio: 'pipe' });
+}
+
+/** Publishes raw bodies straight into a queue, past every validation of ours. */
+export async function injectRaw(queue: string, bodies: string[]): Promise<void> {
+  const connection = await amqp.connect(BROKER_URL);
+  const channel = await connection.createConfirmChannel();
+  bodies.forEach((body, i) => channel.sendToQueue(queue, Buffer.from(body), { persistent: true, messageId: `poison-${Date.now()}-${i}` }));
+  await channel.waitForConfirms();
+  await connection.close();
+}
+
+/** The PlaceOrder command an accepted request produced, published again as a duplicate. */
+export async function republishCommands(records: RequestRecord[], customerIds: string[], copies: number): Promise<number> {
+  const accepted = records.filter((r) => r.outcome === 'accepted' && r.orderId);
+  const connection = await amqp.connect(BROKER_URL);
+  const channel = await connection.createConfirmChannel();
+  for (const record of accepted) {
+    const command = { orderId: record.orderId, customerId: customerIds[record.customer], items: record.body.items, acceptedAt: new Date(record.sentAt).toISOString() };
+    for (let i = 0; i < copies; i += 1) {
+      channel.publish(exchanges.commands, routingKeys.placeOrder, Buffer.from(JSON.stringify(command)), {
+        persistent: true,
+        messageId: record.orderId,
+        type: messageTypes.placeOrder,
+      });
+    }
+  }
+  await channel.waitForConfirms();
+  await connection.close();
+  return accepted.length * copies;
+}
+
+export async function queueDepth(queue: string): Promise<number> {
+  const connection = await amqp.connect(BROKER_URL);
+  try {
+    const channel = await connection.createChannel();
+    return (await channel.checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Cumulative counters of one queue from the management API (refreshed every 5 s). */
+export async function queueStats(vhost: string, queue: string): Promise<{ redeliver: number; messages: number }> {
+  const response = await fetch(`http://127.0.0.1:15672/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`, {
+    headers: { authorization: `Basic ${Buffer.from('platform:platform-dev').toString('base64')}` },
+  });
+  const body = (await response.json()) as { messages?: number; message_stats?: { redeliver?: number } };
+  return { redeliver: body.message_stats?.redeliver ?? 0, messages: body.messages ?? 0 };
+}

@@ -1,0 +1,90 @@
+import { Client } from 'pg';
+import { testEnv } from '../../support/local-env';
+import type { RequestRecord } from './traffic';
+
+const terminal = new Set(['CONFIRMED', 'REJECTED', 'CANCELLED']);
+
+async function withDb<T>(service: string, work: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: testEnv(service).DATABASE_URL });
+  await db.connect();
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+}
+
+export interface OrderRow {
+  id: string;
+  status: string;
+  items: Array<{ productId: string; quantity: number }>;
+  updated_at: Date;
+}
+
+export const ordersOf = (customerIds: string[]) =>
+  withDb('order-management', async (db) =>
+    (await db.query<OrderRow>(`SELECT id, status, items, updated_at FROM orders WHERE customer_id = ANY($1::uuid[])`, [customerIds])).rows,
+  );
+
+/** Waits until every order of the run's customers is out of PENDING (or the deadline passes). */
+export async function waitUntilIdle(customerIds: string[], expected: number, timeoutMs = 60_000): Promise<OrderRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await ordersOf(customerIds);
+    if ((rows.length >= expected && rows.every((r) => terminal.has(r.status))) || Date.now() > deadline) return rows;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export interface Reconciliation {
+  requests: number;
+  accepted: number;
+  refused: number;
+  unknown: number;
+  lost: number;
+  duplicated: number;
+  oversold: number;
+  stockMismatches: number;
+  notTerminal: number;
+  confirmed: number;
+  rejected: number;
+}
+
+/**
+ * lost: accepted ids with no terminal order; duplicated: orders of the run's customers that no
+ * accepted request accounts for (a second order for one request, or one never accepted);
+ * oversold: products whose available stock went negative or whose reserved count differs from
+ * what the run's CONFIRMED orders hold (on-hand minus available must equal live reservations).
+ */
+export async function reconcile(records: RequestRecord[], customerIds: string[], products: Map<string, number>): Promise<Reconciliation> {
+  const accepted = records.filter((r) => r.outcome === 'accepted');
+  const acceptedIds = new Set(accepted.map((r) => r.orderId!));
+  const rows = await waitUntilIdle(customerIds, acceptedIds.size);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const held = new Map<string, number>();
+  for (const row of rows.filter((r) => r.status === 'CONFIRMED')) {
+    for (const line of row.items) held.set(line.productId, (held.get(line.productId) ?? 0) + line.quantity);
+  }
+  const stock = await withDb('inventory-service', async (db) =>
+    (await db.query<{ id: string; on_hand: number; reserved: number; live: string }>(
+      `SELECT p.id, p.on_hand, p.reserved,
+              COALESCE((SELECT sum(l.quantity) FROM reservation_lines l JOIN reservations r USING (order_id)
+                        WHERE l.product_id = p.id AND r.status = 'RESERVED'), 0) AS live
+       FROM products p WHERE p.id = ANY($1::uuid[])`,
+      [[...products.keys()]],
+    )).rows,
+  );
+  return {
+    requests: records.length,
+    accepted: accepted.length,
+    refused: records.filter((r) => r.outcome === 'refused').length,
+    unknown: records.filter((r) => r.outcome === 'unknown').length,
+    lost: [...acceptedIds].filter((id) => !byId.has(id) || !terminal.has(byId.get(id)!.status)).length,
+    duplicated: rows.filter((r) => !acceptedIds.has(r.id)).length + (accepted.length - acceptedIds.size),
+    oversold: stock.filter((s) => s.reserved > s.on_hand || s.reserved !== (held.get(s.id) ?? 0)).length,
+    stockMismatches: stock.filter((s) => Number(s.live) !== s.reserved || s.on_hand !== products.get(s.id)).length,
+    notTerminal: rows.filter((r) => !terminal.has(r.status)).length,
+    confirmed: rows.filter((r) => r.status === 'CONFIRMED').length,
+    rejected: rows.filter((r) => r.status === 'REJECTED').length,
+  };
+}

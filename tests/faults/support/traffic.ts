@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+
+export type Outcome = 'accepted' | 'refused' | 'unknown';
+
+export interface RequestRecord {
+  key: string;
+  customer: number;
+  body: { items: Array<{ productId: string; quantity: number }> };
+  outcome: Outcome;
+  status?: number;
+  orderId?: string;
+  sentAt: number;
+  answeredAt: number;
+}
+
+export interface TrafficOptions {
+  baseUrl: string;
+  tokens: string[];
+  productIds: string[];
+  /** Requests per second, open loop: a slow system does not slow the sender down. */
+  rate: number;
+  count: number;
+  timeoutMs?: number;
+  /** Filled as requests go out, so a fault can look at what was sent so far. */
+  records?: RequestRecord[];
+}
+
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
+
+function randomOrder(productIds: string[]) {
+  const lines = 1 + Math.floor(Math.random() * 3);
+  const chosen = [...new Set(Array.from({ length: lines }, () => pick(productIds)))];
+  return { items: chosen.map((productId) => ({ productId, quantity: 1 + Math.floor(Math.random() * 3) })) };
+}
+
+/** Every request carries an Idempotency-Key, so an unknown outcome can be asked again later. */
+export async function send(baseUrl: string, token: string, key: string, body: unknown, timeoutMs: number) {
+  try {
+    const response = await fetch(`${baseUrl}/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const reply = (await response.json().catch(() => ({}))) as { orderId?: string; code?: string };
+    // A 503 is a refusal only when the gateway knows nothing was published.
+    const definite = response.status < 500 || (response.status === 503 && reply.code !== 'publish-unconfirmed');
+    const outcome: Outcome = response.status === 202 ? 'accepted' : definite ? 'refused' : 'unknown';
+    return { outcome, status: response.status, orderId: reply.orderId };
+  } catch {
+    return { outcome: 'unknown' as const };
+  }
+}
+
+/** Sends `count` orders at `rate` per second and records what each request's sender knows. */
+export async function runTraffic(options: TrafficOptions): Promise<RequestRecord[]> {
+  const { baseUrl, tokens, productIds, rate, count, timeoutMs = 3000, records = [] } = options;
+  const inFlight: Array<Promise<void>> = [];
+  const start = Date.now();
+  for (let i = 0; i < count; i += 1) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const customer = i % tokens.length;
+    const record: RequestRecord = { key: randomUUID(), customer, body: randomOrder(productIds), outcome: 'unknown', sentAt: Date.now(), answeredAt: 0 };
+    records.push(record);
+    inFlight.push(
+      send(baseUrl, tokens[customer], record.key, record.body, timeoutMs).then((result) => {
+        Object.assign(record, result, { answeredAt: Date.now() });
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  return records;
+}
+
+/**
+ * A client that got no answer asks again with the same key once the system is back; the answer
+ * tells whether the first attempt created an order. Without this, "unknown" would hide losses.
+ */
+export async function resolveUnknown(baseUrl: string, tokens: string[], records: RequestRecord[]): Promise<number> {
+  let resolved = 0;
+  for (const record of records.filter((r) => r.outcome === 'unknown')) {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const result = await send(baseUrl, tokens[record.customer], record.key, record.body, 5000);
+      if (result.outcome === 'accepted') {
+        Object.assign(record, { outcome: 'accepted', orderId: result.orderId, status: 202 });
+        resolved += 1;
+        break;
+      }
+      if (result.outcome === 'refused' && result.status !== 503) break;
+      // 503 again: the system is not back yet; keep asking with the same key.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return resolved;
+}
