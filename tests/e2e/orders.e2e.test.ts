@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Api, eventually } from '../support/api';
 import { startPlatform, type RunningPlatform } from '../support/platform';
+import { usedMetricNames } from '../k8s/lib/metrics';
+import { renderedDocs } from '../k8s/lib/render';
 
 let platform: RunningPlatform;
 let admin: Api;
@@ -220,5 +222,23 @@ describe('bad input', () => {
     }
     expect((await customer.get('/v1/orders')).body.items).toEqual([]);
     expect(await admin.available(product)).toBe(5);
+  });
+});
+
+describe('metrics the dashboards and alerts rely on', () => {
+  it('when orders have flowed, then every service metric named by the chart is exported by a running service', async () => {
+    const customer = await newCustomer();
+    const accepted = await customer.post('/v1/orders', { items: [{ productId: await admin.createProduct(100, 1), quantity: 1 }] });
+    await customer.settledOrder(accepted.body.orderId);
+    expect((await customer.post('/v1/orders', { items: [] })).status).toBe(400);
+    const { service: used } = usedMetricNames(renderedDocs('prod'));
+    const exported = new Set<string>();
+    for (const port of Object.values(platform.ports)) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      for (const line of text.split('\n')) if (line && !line.startsWith('#')) exported.add(line.split(/[{ ]/)[0]);
+    }
+
+    expect(used.length).toBeGreaterThan(5);
+    expect(used.filter((name) => !exported.has(name))).toEqual([]);
   });
 });
