@@ -108,3 +108,21 @@ export function configOrExit<T>(load: () => T): T {
     process.exit(78);
   }
 }
+
+/** What every service takes from the common keys. */
+export const commonSettings = (raw: CommonEnv) => ({
+  env: raw.NODE_ENV,
+  logLevel: raw.LOG_LEVEL,
+  brokerUrl: brokerUrl(raw),
+  queueType: raw.QUEUE_TYPE,
+  currency: raw.CURRENCY,
+  shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+});
+
+export const databaseSettings = (raw: DatabaseEnv, service: string) => ({
+  databaseUrl: databaseUrl(raw, service),
+  dbPoolSize: raw.DB_POOL_SIZE,
+});
+
+export type CommonSettings = ReturnType<typeof commonSettings>;
+export type DatabaseSettings = ReturnType<typeof databaseSettings>;

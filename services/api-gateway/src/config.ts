@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { brokerUrl, commonEnvSchema, loadConfig, type CommonEnv } from '@shop/platform';
+import { commonEnvSchema, commonSettings, loadConfig, type CommonEnv, type CommonSettings } from '@shop/platform';
 
 type Env = CommonEnv & {
   PORT: number;
@@ -9,17 +9,12 @@ type Env = CommonEnv & {
   RPC_TIMEOUT_MS: number;
 };
 
-export interface GatewayConfig {
-  env: string;
-  logLevel: string;
+export interface GatewayConfig extends CommonSettings {
   port: number;
-  brokerUrl: string;
-  queueType: 'classic' | 'quorum';
   jwtSecret: string;
   jwtIssuer: string;
   publishTimeoutMs: number;
   rpcTimeoutMs: number;
-  shutdownGraceMs: number;
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
@@ -36,15 +31,11 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     env,
   );
   return {
-    env: raw.NODE_ENV,
-    logLevel: raw.LOG_LEVEL,
+    ...commonSettings(raw),
     port: raw.PORT,
-    brokerUrl: brokerUrl(raw),
-    queueType: raw.QUEUE_TYPE,
     jwtSecret: raw.JWT_SECRET,
     jwtIssuer: raw.JWT_ISSUER,
     publishTimeoutMs: raw.PUBLISH_TIMEOUT_MS,
     rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
-    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
   };
 }

@@ -1,17 +1,21 @@
 import Joi from 'joi';
-import { brokerUrl, commonEnvSchema, databaseEnvSchema, databaseUrl, loadConfig, type CommonEnv, type DatabaseEnv } from '@shop/platform';
+import {
+  commonEnvSchema,
+  commonSettings,
+  databaseEnvSchema,
+  databaseSettings,
+  loadConfig,
+  type CommonEnv,
+  type CommonSettings,
+  type DatabaseEnv,
+  type DatabaseSettings,
+} from '@shop/platform';
 
 type Env = CommonEnv & DatabaseEnv & { HTTP_PORT: number; RPC_PREFETCH: number };
 
-export interface CustomerServiceConfig {
-  env: string;
-  logLevel: string;
+export interface CustomerServiceConfig extends CommonSettings, DatabaseSettings {
   httpPort: number;
-  brokerUrl: string;
-  databaseUrl: string;
-  dbPoolSize: number;
   rpcPrefetch: number;
-  shutdownGraceMs: number;
 }
 
 export function loadCustomerServiceConfig(env: Record<string, string | undefined>): CustomerServiceConfig {
@@ -25,13 +29,9 @@ export function loadCustomerServiceConfig(env: Record<string, string | undefined
     env,
   );
   return {
-    env: raw.NODE_ENV,
-    logLevel: raw.LOG_LEVEL,
+    ...commonSettings(raw),
+    ...databaseSettings(raw, 'customer-service'),
     httpPort: raw.HTTP_PORT,
-    brokerUrl: brokerUrl(raw),
-    databaseUrl: databaseUrl(raw, 'customer-service'),
-    dbPoolSize: raw.DB_POOL_SIZE,
     rpcPrefetch: raw.RPC_PREFETCH,
-    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
   };
 }

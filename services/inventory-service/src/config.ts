@@ -1,20 +1,23 @@
 import Joi from 'joi';
-import { brokerUrl, commonEnvSchema, databaseEnvSchema, databaseUrl, loadConfig, type CommonEnv, type DatabaseEnv } from '@shop/platform';
+import {
+  commonEnvSchema,
+  commonSettings,
+  databaseEnvSchema,
+  databaseSettings,
+  loadConfig,
+  type CommonEnv,
+  type CommonSettings,
+  type DatabaseEnv,
+  type DatabaseSettings,
+} from '@shop/platform';
 
 type Env = CommonEnv &
   DatabaseEnv & { HTTP_PORT: number; RPC_PREFETCH: number; EVENTS_PREFETCH: number; FAULT_SLOW_RESERVE_MS: number; FAULT_SLOW_EVERY: number };
 
-export interface InventoryServiceConfig {
-  logLevel: string;
+export interface InventoryServiceConfig extends CommonSettings, DatabaseSettings {
   httpPort: number;
-  brokerUrl: string;
-  queueType: 'classic' | 'quorum';
-  databaseUrl: string;
-  dbPoolSize: number;
   rpcPrefetch: number;
   eventsPrefetch: number;
-  currency: string;
-  shutdownGraceMs: number;
   /** Fault suite only: answer every n-th reserve this late (after committing it). */
   slowReserve: { ms: number; every: number };
 }
@@ -33,16 +36,11 @@ export function loadInventoryServiceConfig(env: Record<string, string | undefine
     env,
   );
   return {
-    logLevel: raw.LOG_LEVEL,
+    ...commonSettings(raw),
+    ...databaseSettings(raw, 'inventory-service'),
     httpPort: raw.HTTP_PORT,
-    brokerUrl: brokerUrl(raw),
-    queueType: raw.QUEUE_TYPE,
-    databaseUrl: databaseUrl(raw, 'inventory-service'),
-    dbPoolSize: raw.DB_POOL_SIZE,
     rpcPrefetch: raw.RPC_PREFETCH,
     eventsPrefetch: raw.EVENTS_PREFETCH,
-    currency: raw.CURRENCY,
-    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     slowReserve: { ms: raw.FAULT_SLOW_RESERVE_MS, every: raw.FAULT_SLOW_EVERY },
   };
 }

@@ -1,5 +1,15 @@
 import Joi from 'joi';
-import { brokerUrl, commonEnvSchema, databaseEnvSchema, databaseUrl, loadConfig, type CommonEnv, type DatabaseEnv } from '@shop/platform';
+import {
+  commonEnvSchema,
+  commonSettings,
+  databaseEnvSchema,
+  databaseSettings,
+  loadConfig,
+  type CommonEnv,
+  type CommonSettings,
+  type DatabaseEnv,
+  type DatabaseSettings,
+} from '@shop/platform';
 
 interface OwnEnv {
   HTTP_PORT: number;
@@ -17,13 +27,8 @@ interface OwnEnv {
   FAULT_MARKER?: string;
 }
 
-export interface OrderManagementConfig {
-  logLevel: string;
+export interface OrderManagementConfig extends CommonSettings, DatabaseSettings {
   httpPort: number;
-  brokerUrl: string;
-  queueType: 'classic' | 'quorum';
-  databaseUrl: string;
-  dbPoolSize: number;
   prefetch: number;
   batchSize: number;
   batchMaxWaitMs: number;
@@ -33,8 +38,6 @@ export interface OrderManagementConfig {
   outboxPollMs: number;
   outboxBatchSize: number;
   maxRetries: number;
-  currency: string;
-  shutdownGraceMs: number;
   faults: { point?: string; after: number; marker?: string };
 }
 
@@ -44,8 +47,9 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
       ...commonEnvSchema,
       ...databaseEnvSchema,
       HTTP_PORT: Joi.number().port().default(3001),
-      PREFETCH: Joi.number().integer().min(1).max(10_000).default(400),
-      BATCH_SIZE: Joi.number().integer().min(1).max(5000).default(200),
+      // A batch travels as one request to inventory, whose contract takes at most 5000 orders.
+      PREFETCH: Joi.number().integer().min(1).max(5000).default(400),
+      BATCH_SIZE: Joi.number().integer().min(1).max(Joi.ref('PREFETCH')).default(200).messages({ 'number.max': '"BATCH_SIZE" must not exceed PREFETCH' }),
       BATCH_MAX_WAIT_MS: Joi.number().integer().min(0).max(10_000).default(10),
       CONSUMERS: Joi.number().integer().min(1).max(32).default(2),
       RPC_TIMEOUT_MS: Joi.number().integer().min(50).max(120_000).default(5000),
@@ -59,18 +63,13 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
         .when('NODE_ENV', { is: 'production', then: Joi.forbidden() }),
       FAULT_AFTER: Joi.number().integer().min(1).default(1),
       FAULT_MARKER: Joi.string(),
-    }).custom((value: OwnEnv, helpers) =>
-      value.BATCH_SIZE > value.PREFETCH ? helpers.message({ custom: 'BATCH_SIZE must not exceed PREFETCH' }) : value,
-    ),
+    }),
     env,
   );
   return {
-    logLevel: raw.LOG_LEVEL,
+    ...commonSettings(raw),
+    ...databaseSettings(raw, 'order-management'),
     httpPort: raw.HTTP_PORT,
-    brokerUrl: brokerUrl(raw),
-    queueType: raw.QUEUE_TYPE,
-    databaseUrl: databaseUrl(raw, 'order-management'),
-    dbPoolSize: raw.DB_POOL_SIZE,
     prefetch: raw.PREFETCH,
     batchSize: raw.BATCH_SIZE,
     batchMaxWaitMs: raw.BATCH_MAX_WAIT_MS,
@@ -80,8 +79,6 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
     outboxPollMs: raw.OUTBOX_POLL_MS,
     outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
     maxRetries: raw.MAX_RETRIES,
-    currency: raw.CURRENCY,
-    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     faults: { point: raw.FAULT_POINT, after: raw.FAULT_AFTER, marker: raw.FAULT_MARKER },
   };
 }

@@ -74,6 +74,14 @@ export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: Ord
   };
   router.post('/v1/orders', authenticated, ...jsonBody('16kb'), submit, countRefusal);
 
+  // A dry run of POST /v1/orders: the same auth, parsing and validation, and nothing published.
+  // Clients can check a cart before ordering; the benchmark uses it to measure the gateway alone.
+  router.post('/v1/orders/validate', authenticated, ...jsonBody('16kb'), (req, res) => {
+    idempotencyKeyOf(req.get('Idempotency-Key'));
+    validate(placeOrderBody, req.body);
+    res.json({ valid: true });
+  });
+
   router.get('/v1/orders', authenticated, async (req, res) => {
     const query = validate<{ status?: OrderStatus; limit: number; cursor?: string }>(listQuery, req.query);
     const page = await orders.list(callerOf(res), query);

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { services } from '../support/local-env';
+
+const start = (service: string, env: Record<string, string>) =>
+  spawnSync(process.execPath, ['dist/main.js'], {
+    cwd: path.resolve(__dirname, '../../services', service),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+
+describe('configuration validated at start', () => {
+  it.each(services)('when %s gets a bad environment, then it exits 78 naming every bad key, without a stack trace', (service) => {
+    const result = start(service, { NODE_ENV: 'production', QUEUE_TYPE: 'lazy', RABBITMQ_URL: 'http://broker', SHUTDOWN_GRACE_MS: 'soon' });
+
+    expect(result.status).toBe(78);
+    for (const key of ['QUEUE_TYPE', 'RABBITMQ_URL', 'SHUTDOWN_GRACE_MS']) expect(result.stderr).toContain(key);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('when the gateway runs in production without a JWT secret, then it refuses to start', () => {
+    const result = start('api-gateway', { NODE_ENV: 'production', RABBITMQ_URL: 'amqp://127.0.0.1' });
+
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('JWT_SECRET');
+  });
+
+  it('when a crash point is switched on in production, then order-management refuses to start', () => {
+    const result = start('order-management', {
+      NODE_ENV: 'production',
+      RABBITMQ_URL: 'amqp://127.0.0.1',
+      DATABASE_URL: 'postgres://orders@127.0.0.1/orders',
+      FAULT_POINT: 'before-commit',
+      BATCH_SIZE: '500',
+      PREFETCH: '100',
+    });
+
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('FAULT_POINT');
+    expect(result.stderr).toContain('"BATCH_SIZE" must not exceed PREFETCH');
+  });
+});
