@@ -36,17 +36,30 @@ const claimsSchema = Joi.object({
   role: Joi.string().valid('customer', 'admin').required(),
 }).unknown(true);
 
-/** Any failure is the same 401: telling a caller why a token failed only helps forge one. */
+const CACHE_SIZE = 10_000;
+
+/**
+ * Any failure is the same 401: telling a caller why a token failed only helps forge one.
+ * Verified tokens are remembered until they expire: clients send the same token with every
+ * request, and an HMAC check plus claim validation per request is the gateway's largest fixed cost.
+ */
 export function createTokenVerifier({ secret, issuer }: TokenKey): (token: string) => Promise<Caller> {
   const key = encodeKey(secret);
+  const verified = new Map<string, { caller: Caller; expiresAt: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.caller;
     try {
       // A fixed algorithm list keeps `alg: none` and key-confusion tokens out.
       const { payload } = await jwtVerify(token, key, { issuer, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
       const { value, error } = claimsSchema.validate(payload);
       if (error) throw error;
-      return { customerId: value.sub as string, role: value.role as Role };
+      const caller = { customerId: value.sub as string, role: value.role as Role };
+      if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, { caller, expiresAt: (payload.exp as number) * 1000 });
+      return caller;
     } catch {
+      verified.delete(token);
       throw invalidToken();
     }
   };
