@@ -1,0 +1,80 @@
+import { createOrderMix, soldOutProducts } from '../../tools/load/src/load/order-mix';
+import { moduleOf, summarizeProfile } from '../../tools/load/src/profile/cpu-profile';
+import { LatencyRecorder } from '../../tools/load/src/report/latency-recorder';
+
+describe('load tool arithmetic', () => {
+  it('when 1..100 ms are recorded, then the percentiles are the nearest ranks', () => {
+    const recorder = new LatencyRecorder();
+    for (let ms = 100; ms >= 1; ms--) recorder.record(ms);
+
+    expect(recorder.summary()).toEqual({ count: 100, p50: 50, p95: 95, p99: 99, max: 100, mean: 50.5 });
+  });
+
+  it('when nothing was recorded, then the percentiles are NaN rather than 0', () => {
+    expect(new LatencyRecorder().summary().p99).toBeNaN();
+  });
+
+  it('when the out-of-stock share is 1, then every cart holds exactly one sold-out product and distinct lines', () => {
+    const next = createOrderMix({ outOfStockShare: 1 });
+    for (let i = 0; i < 200; i++) {
+      const { items } = next();
+      const ids = items.map((l) => l.productId);
+      expect(ids.filter((id) => soldOutProducts.includes(id))).toHaveLength(1);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(items.length).toBeGreaterThanOrEqual(1);
+      expect(items.length).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('when the share is 0, then no cart holds a sold-out product', () => {
+    const next = createOrderMix({ outOfStockShare: 0 });
+    for (let i = 0; i < 200; i++) expect(next().items.some((l) => soldOutProducts.includes(l.productId))).toBe(false);
+  });
+
+  it('when a profile is summarized, then self time goes to the sampled frame and idle time is left out of the shares', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', '') },
+        { id: 2, callFrame: frame('(idle)', '') },
+        { id: 3, callFrame: frame('validate', 'file:///repo/node_modules/joi/lib/base.js') },
+        { id: 4, callFrame: frame('publish', 'file:///repo/libs/messaging/dist/publisher.js') },
+      ],
+      startTime: 0,
+      samples: [3, 3, 4, 2, 3],
+      timeDeltas: [0, 1000, 1000, 1000, 5000, 1000],
+    };
+
+    const summary = summarizeProfile('x.cpuprofile', profile);
+
+    expect(summary.idleMs).toBe(5);
+    expect(summary.modules).toEqual([
+      { name: 'joi', ms: 3, share: 0.75 },
+      { name: 'libs/messaging', ms: 1, share: 0.25 },
+    ]);
+    expect(summary.functions[0]).toEqual({ name: 'validate node_modules/joi/lib/base.js:10', ms: 3, share: 0.75 });
+  });
+
+  it('when a window is given, then samples outside it are left out (start-up is not the load)', () => {
+    const profile = {
+      nodes: [{ id: 1, callFrame: { functionName: 'load', url: 'file:///r/services/a/dist/x.js', lineNumber: 0 } }],
+      startTime: 1_000_000,
+      samples: [1, 1, 1, 1],
+      timeDeltas: [0, 100, 100, 100, 100],
+    };
+
+    const summary = summarizeProfile('x', profile, 5, { fromUs: 1_000_100, toUs: 1_000_200 });
+
+    expect(summary.totalMs).toBeCloseTo(0.2);
+  });
+
+  it.each([
+    ['file:///r/node_modules/@swc/core/index.js', '@swc/core'],
+    ['node:internal/streams/readable', 'node:internal/streams'],
+    ['node:net', 'node:net'],
+    ['file:///r/services/api-gateway/dist/app.js', 'services/api-gateway'],
+    ['', '(garbage collector)'],
+  ])('when a frame lives in %s, then its module is %s', (url, module) => {
+    expect(moduleOf(url, url ? 'f' : '(garbage collector)')).toBe(module);
+  });
+});

@@ -1,0 +1,51 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { benchUsage, parseBenchArgs } from './bench/bench-args';
+import { formatBench, loadPhases } from './bench/bench-report';
+import { runBench } from './bench/run-bench';
+import { isClean } from './report/load-summary';
+import { localEnv, repoRoot } from './repo';
+import { seedDemoData } from './target/seed-demo-data';
+import { SpawnedPlatform } from './target/spawned-platform';
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(benchUsage);
+    return 0;
+  }
+  const say = (line: string) => process.stderr.write(`\n▸ ${line}\n`);
+  const outDir = args.out ?? path.join(repoRoot, 'reports', 'bench', new Date().toISOString().replace(/[:.]/g, '-'));
+  await mkdir(outDir, { recursive: true });
+
+  say('seeding demo data into the test databases');
+  seedDemoData('test');
+  say('starting the services (test profile)');
+  const nodeOptions = args.serviceNodeOptions ? { NODE_OPTIONS: args.serviceNodeOptions } : undefined;
+  const platform = await SpawnedPlatform.start({
+    echo: args.verbose,
+    env: nodeOptions && Object.fromEntries(localEnv.services.map((s) => [s, nodeOptions])),
+  });
+  const stop = () => void platform.close().finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  try {
+    const result = await runBench(platform, args, outDir, say);
+    const text = formatBench(result);
+    await writeFile(path.join(outDir, 'bench.json'), JSON.stringify(result, null, 2));
+    await writeFile(path.join(outDir, 'summary.txt'), `${text}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${text}\n\nWritten to ${outDir}\n`);
+    return loadPhases(result).every(isClean) ? 0 : 1;
+  } finally {
+    await platform.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,55 @@
+import { formatProfile } from '../profile/cpu-profile';
+import { formatLoadSummary, isClean, ms, rate } from '../report/load-summary';
+import type { LoadResult } from '../load/run-load';
+import type { BenchResult } from './run-bench';
+
+const services = ['api-gateway', 'order-management', 'customer-service', 'inventory-service'];
+const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+export function loadPhases(result: BenchResult): LoadResult[] {
+  return [result.warmup, result.rHttp, result.pipeline, result.at70, result.naive, ...(result.profiled ? [result.profiled.run] : [])];
+}
+
+/** The figures and the targets of the issue, each marked met or missed. */
+export function formatBench(result: BenchResult): string {
+  const { machine: m, pipeline, at70, naive, rHttp, rMq, rDb, ratios } = result;
+  const peakRss = Math.max(
+    ...loadPhases(result).flatMap((p) => p.resources.filter((u) => services.includes(u.name)).map((u) => u.peakRssMb ?? 0)),
+  );
+  const orderPhases = loadPhases(result).filter((p) => p.mode === 'orders');
+  const allClean = orderPhases.every(isClean);
+  const sustained = result.args.pipelineSeconds !== undefined && result.args.pipelineSeconds >= 60;
+  const lines = [
+    `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, kernel ${m.kernel}, PostgreSQL ${m.postgres.server_version} (synchronous_commit=${m.postgres.synchronous_commit}), RabbitMQ ${m.rabbitmq}`,
+    result.foreignConsumers.before > 0 || result.foreignConsumers.after > 0
+      ? `Warning: other consumers shared the place-order queue (${result.foreignConsumers.before} before, ${result.foreignConsumers.after} after)`
+      : 'No other consumers on the place-order queue during the run',
+    '',
+    ...loadPhases(result).flatMap((p) => [formatLoadSummary(p), '']),
+    `R_mq   ${rate(rMq.perSecond)} (${rMq.messages} persistent ${rMq.payloadBytes}-byte messages, publish with confirms + consume with acks, ${rMq.seconds.toFixed(1)} s)`,
+    ...rDb.map((d) => `R_db   ${rate(d.perSecond)} at concurrency ${d.concurrency} (${d.rows} single-row transactions, ${d.seconds.toFixed(1)} s)`),
+    '',
+    'Summary',
+    `  R_http (gateway alone)           ${rate(rHttp.acceptedPerSecond)}`,
+    `  R_mq (broker alone)              ${rate(rMq.perSecond)}`,
+    `  R_db (1 row/tx, c=${rDb.map((d) => d.concurrency).join(', c=')})          ${rDb.map((d) => rate(d.perSecond)).join(', ')}`,
+    `  pipeline, processed/s            ${rate(pipeline.processedPerSecond)}  (accepted ${rate(pipeline.acceptedPerSecond)})`,
+    `  naive pipeline, processed/s      ${rate(naive.processedPerSecond)}`,
+    `  pipeline / R_http                ${ratios.pipelineOverHttp.toFixed(2)}   target >= 0.5: ${mark(ratios.pipelineOverHttp >= 0.5)}`,
+    `  pipeline / naive                 ${ratios.pipelineOverNaive.toFixed(1)}    target >= 3: ${mark(ratios.pipelineOverNaive >= 3)}`,
+    `  pipeline >= 3,000/s              ${mark(pipeline.processedPerSecond >= 3000)}${sustained ? ` (sustained ${result.args.pipelineSeconds} s)` : ' (not a 60 s run: use --pipeline-seconds 60)'}`,
+    `  at 70% (${at70.pacing})`,
+    `    acceptance p99 ${ms(at70.acceptance.p99)}   target < 50 ms: ${mark(at70.acceptance.p99 < 50)}`,
+    `    end-to-end p99 ${ms(at70.endToEnd.p99)}   target < 1 s: ${mark(at70.endToEnd.p99 < 1000)}`,
+    `  peak RSS of a service process    ${peakRss.toFixed(0)} MB   target < 250 MB: ${mark(peakRss < 250)}`,
+  ];
+  if (pipeline.reads) {
+    lines.push(
+      `  GET /v1/orders/{id} p99          ${ms(pipeline.reads.getOrder.p99)}   target < 10 ms: ${mark(pipeline.reads.getOrder.p99 < 10)}`,
+      `  first page of orders p99         ${ms(pipeline.reads.firstPage.p99)}   target < 20 ms: ${mark(pipeline.reads.firstPage.p99 < 20)}`,
+    );
+  }
+  lines.push(`  lost 0 and duplicated 0 in every load phase: ${allClean ? 'yes' : 'NO'}`);
+  if (result.profiled) lines.push('', 'CPU profiles (pipeline run)', ...result.profiled.profiles.map(formatProfile));
+  return lines.join('\n');
+}

@@ -1,0 +1,115 @@
+import { localEnv } from '../repo';
+import { runLoad, type LoadOptions, type LoadResult } from '../load/run-load';
+import type { ProfileSummary } from '../profile/cpu-profile';
+import type { SpawnedPlatform } from '../target/spawned-platform';
+import type { BenchArgs } from './bench-args';
+import { measureBroker, type BrokerBaseline } from './broker-baseline';
+import { measureDatabase, type DatabaseBaseline } from './database-baseline';
+import { machineInfo, placeOrderConsumers, type MachineInfo } from './environment';
+import { withCpuProfiles } from './profiled-run';
+
+export interface BenchResult {
+  machine: MachineInfo;
+  args: BenchArgs;
+  /** Consumers on the place-order queue besides ours, before and after. */
+  foreignConsumers: { before: number; after: number };
+  warmup: LoadResult;
+  rHttp: LoadResult;
+  rMq: BrokerBaseline;
+  rDb: DatabaseBaseline[];
+  pipeline: LoadResult;
+  at70: LoadResult;
+  naive: LoadResult;
+  profiled?: { run: LoadResult; profiles: ProfileSummary[] };
+  ratios: { pipelineOverHttp: number; pipelineOverNaive: number };
+}
+
+// order-management's defaults; the naive design overrides them (see its config.ts).
+const OUR_CONSUMERS = 2;
+const NAIVE = { PREFETCH: '1', BATCH_SIZE: '1', CONSUMERS: '1' };
+
+/** Every phase against one spawned platform, one after the other, so they share the machine's state. */
+export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDir: string, say: (line: string) => void): Promise<BenchResult> {
+  const nodeOptions: Record<string, string> = args.serviceNodeOptions ? { NODE_OPTIONS: args.serviceNodeOptions } : {};
+  const common: Omit<LoadOptions, 'orders'> = {
+    gatewayUrl: platform.gatewayUrl,
+    ordersDatabaseUrl: platform.ordersDatabaseUrl,
+    tokenKey: { secret: localEnv.serviceEnv('api-gateway', { profile: 'test' }).JWT_SECRET, issuer: 'order-platform' },
+    concurrency: args.concurrency,
+    customers: args.customers,
+    outOfStockShare: 0.05,
+    drainTimeoutSeconds: 300,
+    progress: args.progress,
+    probes: platform.probes(),
+  };
+  const phase = async (title: string, options: Partial<LoadOptions> & { orders: number }): Promise<LoadResult> => {
+    say(title);
+    const result = await runLoad({ ...common, label: title, ...options });
+    platform.assertAlive();
+    return result;
+  };
+
+  const machine = await machineInfo(platform.ordersDatabaseUrl, platform.brokerUrl);
+  const before = (await placeOrderConsumers(platform.brokerUrl)) - OUR_CONSUMERS;
+  if (before > 0) say(`warning: ${before} other consumer(s) share the place-order queue (a test run?); figures include their share`);
+
+  const warmup = await phase('warm-up (JIT, pools, connections)', { orders: Math.min(3000, args.orders), customers: 50 });
+  const rHttp = await phase('R_http: the gateway alone (POST /v1/orders/validate)', { orders: args.orders, validateOnly: true, customers: 100 });
+  say(`R_mq: broker publish with confirms + consume with acks, ${args.mqMessages} messages`);
+  const rMq = await measureBroker({ brokerUrl: platform.brokerUrl, messages: args.mqMessages });
+  const rDb: DatabaseBaseline[] = [];
+  for (const concurrency of [OUR_CONSUMERS, OUR_CONSUMERS * 4]) {
+    say(`R_db: one row per transaction, ${args.dbRows} rows at concurrency ${concurrency}`);
+    rDb.push(await measureDatabase({ databaseUrl: platform.ordersDatabaseUrl, rows: args.dbRows, concurrency }));
+  }
+
+  const pipeline = await phase('pipeline (defaults: batches, 2 consumers)', {
+    orders: args.pipelineSeconds ? Number.MAX_SAFE_INTEGER : args.orders,
+    durationSeconds: args.pipelineSeconds,
+    reads: args.reads,
+  });
+  const rate70 = Math.max(1, Math.round(pipeline.processedPerSecond * 0.7));
+  const at70 = await phase(`pipeline at 70% of its rate (open loop, ${rate70}/s)`, { orders: args.orders, rate: rate70 });
+
+  await platform.restart('order-management', { ...nodeOptions, ...NAIVE });
+  const naive = await phase('naive pipeline (PREFETCH=1 BATCH_SIZE=1 CONSUMERS=1)', {
+    orders: args.orders,
+    windowSeconds: args.naiveSeconds,
+    // The naive consumer would take far too long to drain the backlog; the batching one does it,
+    // and the reconciliation still covers every order of the run.
+    onWindowEnd: () => platform.restart('order-management', nodeOptions),
+  });
+
+  let profiled: BenchResult['profiled'];
+  if (args.profile) {
+    say('profiling the gateway and order-management (--cpu-prof) during a pipeline run');
+    // The profiles explain the figures; failing to take them must not throw the figures away.
+    try {
+      const { result, profiles } = await withCpuProfiles(platform, outDir, args.serviceNodeOptions, () =>
+        phase('pipeline under the CPU profiler', { orders: Math.ceil(args.orders / 2) }),
+      );
+      profiled = { run: result, profiles };
+    } catch (err) {
+      say(`profiling failed: ${(err as Error).message}`);
+    }
+  }
+  const after = (await placeOrderConsumers(platform.brokerUrl)) - OUR_CONSUMERS;
+
+  return {
+    machine,
+    args,
+    foreignConsumers: { before, after },
+    warmup,
+    rHttp,
+    rMq,
+    rDb,
+    pipeline,
+    at70,
+    naive,
+    profiled,
+    ratios: {
+      pipelineOverHttp: pipeline.processedPerSecond / rHttp.acceptedPerSecond,
+      pipelineOverNaive: pipeline.processedPerSecond / naive.processedPerSecond,
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { parseLoadArgs, loadUsage } from './cli/load-args';
+import { runLoad } from './load/run-load';
+import { formatLoadSummary, isClean } from './report/load-summary';
+import { localEnv } from './repo';
+import { runningPlatform } from './target/running-platform';
+import { seedDemoData } from './target/seed-demo-data';
+import { SpawnedPlatform } from './target/spawned-platform';
+import type { Target } from './target/target';
+
+async function main(): Promise<number> {
+  const args = parseLoadArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(loadUsage);
+    return 0;
+  }
+  const say = (line: string) => process.stderr.write(`▸ ${line}\n`);
+  let target: Target;
+  if (args.spawn) {
+    say('seeding demo data into the test databases');
+    seedDemoData('test');
+    say('starting the services (test profile)');
+    const nodeOptions = args.serviceNodeOptions ? { NODE_OPTIONS: args.serviceNodeOptions } : undefined;
+    target = await SpawnedPlatform.start({
+      echo: args.verbose,
+      env: nodeOptions && Object.fromEntries(localEnv.services.map((s) => [s, nodeOptions])),
+    });
+  } else {
+    target = runningPlatform(args.profile, args.gateway);
+  }
+  const stop = () => void target.close().finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  try {
+    say(`${args.validateOnly ? 'validating' : 'placing'} orders through ${target.gatewayUrl}`);
+    const result = await runLoad({
+      gatewayUrl: target.gatewayUrl,
+      ordersDatabaseUrl: target.ordersDatabaseUrl,
+      tokenKey: { secret: localEnv.serviceEnv('api-gateway', { profile: target.profile }).JWT_SECRET, issuer: 'order-platform' },
+      orders: args.orders,
+      durationSeconds: args.durationSeconds,
+      rate: args.rate,
+      concurrency: args.concurrency,
+      customers: args.customers,
+      outOfStockShare: args.outOfStockShare,
+      validateOnly: args.validateOnly,
+      drainTimeoutSeconds: args.drainTimeoutSeconds,
+      reads: args.reads,
+      progress: args.json && args.progress === 'bar' ? 'none' : args.progress,
+      probes: target.probes(),
+    });
+    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatLoadSummary(result)}\n`);
+    return isClean(result) ? 0 : 1;
+  } finally {
+    await target.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`load failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(2);
+  },
+);

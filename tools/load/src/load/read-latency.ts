@@ -1,0 +1,48 @@
+import type { Pool } from 'undici';
+import { LatencyRecorder, type LatencySummary } from '../report/latency-recorder';
+import { requestJson } from './http-client';
+
+export interface ReadLatency {
+  getOrder: LatencySummary;
+  firstPage: LatencySummary;
+  errors: number;
+}
+
+/**
+ * With the run's rows in place: GET /v1/orders/{id} for random accepted orders and the first page
+ * of random customers' orders, each as its owner. Closed loop at low concurrency, so the figures
+ * are service times rather than queueing under load.
+ */
+export async function measureReads(
+  pool: Pool,
+  accepted: Map<string, string>,
+  tokens: Map<string, string>,
+  samples: number,
+  concurrency = 4,
+): Promise<ReadLatency> {
+  const orderIds = [...accepted.keys()];
+  const customerIds = [...tokens.keys()];
+  const getOrder = new LatencyRecorder();
+  const firstPage = new LatencyRecorder();
+  let errors = 0;
+  const timed = async (recorder: LatencyRecorder, path: string, token: string) => {
+    const started = performance.now();
+    const reply = await requestJson(pool, 'GET', path, token).catch(() => ({ status: 0 }));
+    if (reply.status === 200) recorder.record(performance.now() - started);
+    else errors++;
+  };
+  const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)];
+
+  let left = samples;
+  const worker = async () => {
+    while (left-- > 0) {
+      const orderId = pick(orderIds);
+      const owner = accepted.get(orderId)!;
+      await timed(getOrder, `/v1/orders/${orderId}`, tokens.get(owner)!);
+      const customer = pick(customerIds);
+      await timed(firstPage, '/v1/orders?limit=20', tokens.get(customer)!);
+    }
+  };
+  if (orderIds.length > 0) await Promise.all(Array.from({ length: concurrency }, worker));
+  return { getOrder: getOrder.summary(), firstPage: firstPage.summary(), errors };
+}

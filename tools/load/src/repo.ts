@@ -1,0 +1,39 @@
+import path from 'node:path';
+
+/** The repository root, the same from src/ (Jest) and dist/ (node). */
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+export type Profile = 'dev' | 'test';
+export type ServiceName = 'api-gateway' | 'order-management' | 'customer-service' | 'inventory-service';
+
+interface LocalEnv {
+  services: ServiceName[];
+  defaultPorts: Record<ServiceName, number>;
+  DEV_JWT_SECRET: string;
+  serviceEnv(
+    service: ServiceName,
+    options?: { profile?: Profile; ports?: Record<string, number>; extra?: Record<string, string> },
+  ): Record<string, string>;
+}
+
+export interface SupervisorLike {
+  /** nodeArgs go before the entry point (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  start(service: ServiceName, env: Record<string, string>, options?: { nodeArgs?: string[] }): void;
+  pid(service: ServiceName): number | undefined;
+  stop(graceMs?: number): Promise<void>;
+}
+
+interface SupervisorModule {
+  Supervisor: new (options: { root: string; output?: { write(line: string): unknown }; restart?: boolean }) => SupervisorLike;
+}
+
+// The local environment and the supervisor are the ones npm start and npm test use, so the
+// load tool runs the services exactly as they do (plain JS there: it runs before the build).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const localEnv = require(path.join(repoRoot, 'scripts', 'lib', 'local-env.js')) as LocalEnv;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { Supervisor } = require(path.join(repoRoot, 'scripts', 'lib', 'supervisor.js')) as SupervisorModule;
+
+export const serviceDir = (service: ServiceName): string => path.join(repoRoot, 'services', service);
+export const ordersDatabaseUrl = (profile: Profile): string => localEnv.serviceEnv('order-management', { profile }).DATABASE_URL;
+export const brokerUrl = (profile: Profile): string => localEnv.serviceEnv('api-gateway', { profile }).RABBITMQ_URL;
