@@ -24,8 +24,10 @@ interface Pending {
  */
 export class ConfirmPublisher {
   private channel?: ConfirmChannel;
-  private readonly returned = new Set<string>();
-  private readonly pending = new Map<string, Pending>();
+  /** Returned (unroutable) messages by message id; a return always arrives before its confirm. */
+  private readonly returned = new Map<string, number>();
+  private readonly pending = new Map<number, Pending>();
+  private sequence = 0;
 
   constructor(
     private readonly broker: BrokerConnection,
@@ -46,7 +48,7 @@ export class ConfirmPublisher {
     const channel = this.channel;
     if (!channel) return Promise.reject(unavailable('The message broker is not reachable'));
     if (this.broker.isBlocked) return Promise.reject(unavailable('The message broker is refusing messages'));
-    const key = `${options.messageId}:${Math.random()}`;
+    const key = (this.sequence = (this.sequence + 1) % Number.MAX_SAFE_INTEGER);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(key, unconfirmed('The message broker did not confirm in time')), this.timeoutMs);
       this.pending.set(key, { resolve, reject, timer });
@@ -57,12 +59,12 @@ export class ConfirmPublisher {
         type: options.type,
         contentType: 'application/json',
         timestamp: Math.floor(Date.now() / 1000),
-        headers: { ...options.headers, 'x-publish-key': key },
+        headers: options.headers,
       };
       try {
         channel.publish(exchange, routingKey, encode(body), properties, (err) => {
           if (err) return this.settle(key, unavailable('The message broker refused the message', err));
-          if (this.returned.delete(key)) return this.settle(key, unavailable(`No queue is bound for ${routingKey}`));
+          if (this.takeReturned(options.messageId)) return this.settle(key, unavailable(`No queue is bound for ${routingKey}`));
           this.settle(key);
         });
       } catch (err) {
@@ -77,7 +79,15 @@ export class ConfirmPublisher {
     await channel?.close().catch(() => undefined);
   }
 
-  private settle(key: string, error?: Error): void {
+  private takeReturned(messageId: string): boolean {
+    const count = this.returned.get(messageId);
+    if (!count) return false;
+    if (count === 1) this.returned.delete(messageId);
+    else this.returned.set(messageId, count - 1);
+    return true;
+  }
+
+  private settle(key: number, error?: Error): void {
     const pending = this.pending.get(key);
     if (!pending) return;
     this.pending.delete(key);
@@ -90,8 +100,8 @@ export class ConfirmPublisher {
     const channel = await connection.createConfirmChannel();
     channel.on('error', (err) => this.logger.warn({ err: err.message }, 'publisher channel error'));
     channel.on('return', (message) => {
-      const key = message.properties.headers?.['x-publish-key'];
-      if (typeof key === 'string') this.returned.add(key);
+      const id = String(message.properties.messageId);
+      this.returned.set(id, (this.returned.get(id) ?? 0) + 1);
     });
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;

@@ -52,13 +52,17 @@ export function createReservationRepository(): ReservationRepository {
       if (results.length === 0) return;
       await tx.query(
         `UPDATE reservations r SET status = d.status, rejection = d.rejection, currency = d.currency, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(order_id, status, rejection, currency)
+         FROM jsonb_to_recordset($1::jsonb) AS d(order_id uuid, status text, rejection jsonb, currency text)
          WHERE r.order_id = d.order_id`,
         [
-          results.map((r) => r.orderId),
-          results.map((r) => r.status),
-          results.map((r) => (r.status === 'REJECTED' ? JSON.stringify(r.rejection) : null)),
-          results.map((r) => (r.status === 'RESERVED' ? r.currency : null)),
+          JSON.stringify(
+            results.map((r) => ({
+              order_id: r.orderId,
+              status: r.status,
+              rejection: r.status === 'REJECTED' ? r.rejection : null,
+              currency: r.status === 'RESERVED' ? r.currency : null,
+            })),
+          ),
         ],
       );
       const lines = results.flatMap((r) => (r.status === 'RESERVED' ? r.lines.map((l) => ({ orderId: r.orderId, ...l })) : []));

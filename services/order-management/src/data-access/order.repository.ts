@@ -1,22 +1,30 @@
 import type { Decision, OrderRepository } from '../domain/order';
 import { orderColumns, toOrder, type OrderRow } from './order.row';
 
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-
 export function createOrderRepository(): OrderRepository {
   return {
     async recordPending(tx, orders, currency) {
-      const ids = orders.map((o) => o.orderId);
-      await tx.query(
-        `INSERT INTO orders (id, customer_id, status, items, currency, shipping_address, accepted_at)
-         SELECT d.id, d.customer_id, 'PENDING', d.items, $6, d.address, d.accepted_at
-         FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::jsonb[], $5::timestamptz[]) AS d(id, customer_id, items, address, accepted_at)
-         ON CONFLICT (id) DO NOTHING`,
-        [ids, orders.map((o) => o.customerId), orders.map((o) => json(o.items)), orders.map((o) => json(o.shippingAddress)), orders.map((o) => o.acceptedAt), currency],
+      // One jsonb parameter for the whole batch: pg escapes parallel jsonb[] arrays element by element.
+      const input = JSON.stringify(
+        orders.map((o) => ({ id: o.orderId, customer_id: o.customerId, items: o.items, shipping_address: o.shippingAddress, accepted_at: o.acceptedAt })),
       );
+      // The final SELECT runs on the statement's snapshot: it sees orders stored before, not the
+      // ones this statement inserts, which come back from `inserted` instead.
       const rows: Array<Pick<OrderRow, 'id' | 'customer_id' | 'status' | 'items' | 'shipping_address' | 'accepted_at'>> = await tx.query(
-        `SELECT id, customer_id, status, items, shipping_address, accepted_at FROM orders WHERE id = ANY($1::uuid[])`,
-        [ids],
+        `WITH input AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb)
+             AS d(id uuid, customer_id uuid, items jsonb, shipping_address jsonb, accepted_at timestamptz)
+         ), inserted AS (
+           INSERT INTO orders (id, customer_id, status, items, currency, shipping_address, accepted_at)
+           SELECT id, customer_id, 'PENDING', items, $2, shipping_address, accepted_at FROM input
+           ON CONFLICT (id) DO NOTHING
+           RETURNING id, customer_id, status, items, shipping_address, accepted_at
+         )
+         SELECT * FROM inserted
+         UNION ALL
+         SELECT o.id, o.customer_id, o.status, o.items, o.shipping_address, o.accepted_at
+         FROM orders o JOIN input USING (id) WHERE o.id NOT IN (SELECT id FROM inserted)`,
+        [input, currency],
       );
       return rows.map((r) => ({
         orderId: r.id,
@@ -24,32 +32,28 @@ export function createOrderRepository(): OrderRepository {
         status: r.status,
         items: r.items.map(({ productId, quantity }) => ({ productId, quantity })),
         shippingAddress: r.shipping_address,
-        acceptedAt: r.accepted_at.toISOString(),
+        acceptedAt: new Date(r.accepted_at).toISOString(),
       }));
     },
 
     async decide(tx, decisions: Decision[]) {
       if (decisions.length === 0) return [];
-      const confirmed = (d: Decision) => (d.status === 'CONFIRMED' ? d : undefined);
+      const input = JSON.stringify(
+        decisions.map((d) =>
+          d.status === 'CONFIRMED'
+            ? { id: d.orderId, status: d.status, items: d.items, total: d.total, currency: d.currency, name: d.customerName, email: d.customerEmail, address: d.shippingAddress }
+            : { id: d.orderId, status: d.status, name: d.customerName, email: d.customerEmail, rejection: d.rejection },
+        ),
+      );
       const [rows]: [OrderRow[]] = await tx.query(
         `UPDATE orders o SET status = d.status, items = COALESCE(d.items, o.items), total = d.total,
            currency = COALESCE(d.currency, o.currency), customer_name = d.name, customer_email = d.email,
            shipping_address = COALESCE(d.address, o.shipping_address), rejection = d.rejection, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[])
-           AS d(id, status, items, total, currency, name, email, address, rejection)
+         FROM jsonb_to_recordset($1::jsonb)
+           AS d(id uuid, status text, items jsonb, total bigint, currency text, name text, email text, address jsonb, rejection jsonb)
          WHERE o.id = d.id AND o.status = 'PENDING'
          RETURNING ${orderColumns('o')}`,
-        [
-          decisions.map((d) => d.orderId),
-          decisions.map((d) => d.status),
-          decisions.map((d) => json(confirmed(d)?.items)),
-          decisions.map((d) => confirmed(d)?.total ?? null),
-          decisions.map((d) => confirmed(d)?.currency ?? null),
-          decisions.map((d) => d.customerName),
-          decisions.map((d) => d.customerEmail),
-          decisions.map((d) => json(confirmed(d)?.shippingAddress)),
-          decisions.map((d) => (d.status === 'REJECTED' ? json(d.rejection) : null)),
-        ],
+        [input],
       );
       return rows.map(toOrder);
     },

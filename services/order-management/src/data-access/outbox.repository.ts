@@ -14,8 +14,8 @@ export function createOutbox(): Outbox & {
       if (events.length === 0) return;
       await tx.query(
         `INSERT INTO outbox (message_id, routing_key, type, payload)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`,
-        [events.map((e) => e.messageId), events.map((e) => e.routingKey), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(message_id uuid, routing_key text, type text, payload jsonb)`,
+        [JSON.stringify(events.map((e) => ({ message_id: e.messageId, routing_key: e.routingKey, type: e.type, payload: e.payload })))],
       );
     },
 
