@@ -26,7 +26,7 @@ const table = [
 const doc = path.join(root, 'docs', 'reliability.md');
 const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
 const marker = '<!-- results -->';
-const head = previous.includes(marker) ? previous.slice(0, previous.indexOf(marker)) : '# Reliability\n\n';
+const head = previous.includes(marker) ? previous.slice(0, previous.indexOf(marker)) : previous || '# Reliability\n\n';
 writeFileSync(
   doc,
   `${head}${marker}\n## Results\n\nProduced by \`npm run test:faults\` on ${new Date().toISOString().slice(0, 10)} ` +

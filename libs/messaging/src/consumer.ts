@@ -2,6 +2,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { exchanges } from '@shop/contracts';
 import type { Logger, Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
+import { retryRoutingKey, retryTier } from './topology';
 
 /** What became of one message: done, never processable, or worth another try later. */
 export type Settlement = { outcome: 'ack' } | { outcome: 'dead_letter'; reason: string } | { outcome: 'retry'; reason: string };
@@ -142,16 +143,16 @@ export class BatchConsumer {
       const reason = giveUp && settlement.outcome === 'retry' ? `gave up after ${retries} retries: ${settlement.reason}` : settlement.reason;
       const headers = giveUp ? { [REASON_HEADER]: reason, 'x-original-queue': this.options.queue } : { [RETRY_HEADER]: retries + 1 };
       if (giveUp) this.options.logger.warn({ messageId: message.properties.messageId, reason }, 'dead-lettering message');
-      republished.push(this.republish(channel, message, giveUp ? exchanges.deadLetter : exchanges.retry, headers));
+      const [exchange, routingKey] = giveUp ? [exchanges.deadLetter, this.options.queue] : [exchanges.retry, retryRoutingKey(this.options.queue, retryTier(retries))];
+      republished.push(this.republish(channel, message, exchange, routingKey, headers));
     });
     await Promise.all(republished);
     if (batch.length > 0) channel.ack(batch[batch.length - 1], true);
   }
 
-  private republish(channel: ConfirmChannel, message: ConsumeMessage, exchange: string, headers: Record<string, unknown>): Promise<void> {
-    // Both the retry and the dead-letter exchange route by the name of the work queue.
+  private republish(channel: ConfirmChannel, message: ConsumeMessage, exchange: string, routingKey: string, headers: Record<string, unknown>): Promise<void> {
     return new Promise((resolve, reject) => {
-      channel.publish(exchange, this.options.queue, message.content, { ...message.properties, headers: { ...message.properties.headers, ...headers } }, (err) =>
+      channel.publish(exchange, routingKey, message.content, { ...message.properties, headers: { ...message.properties.headers, ...headers } }, (err) =>
         err ? reject(err) : resolve(),
       );
     });

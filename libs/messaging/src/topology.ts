@@ -7,37 +7,40 @@ export interface WorkQueueOptions {
   queueType: QueueType;
   /** Quorum queues dead-letter a message redelivered this many times (a poison message that crashes us). */
   deliveryLimit?: number;
-  /** How long a transiently failed message waits in the retry queue before it comes back. */
-  retryDelayMs?: number;
 }
 
-export const retryQueue = (queue: string): string => `${queue}.retry`;
+/**
+ * Backoff for transient failures: the n-th retry waits in the n-th delay queue (the last one for
+ * every retry after that). Fixed per tier, so every declarer of a queue declares the same.
+ */
+export const retryDelaysMs = [1000, 5000, 30_000] as const;
+
+export const retryQueue = (queue: string, tier: number): string => `${queue}.retry.${retryDelaysMs[tier] / 1000}s`;
+export const retryRoutingKey = (queue: string, tier: number): string => `${queue}.${tier}`;
+export const retryTier = (retriesSoFar: number): number => Math.min(retriesSoFar, retryDelaysMs.length - 1);
 
 const typeArgs = (queueType: QueueType): Record<string, unknown> =>
   queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : { 'x-queue-type': 'classic', 'x-queue-version': 2 };
 
 /**
- * A durable work queue with its dead-letter queue and its delay queue. Dead letters keep the
- * reason in a header; retries wait out their delay in `<queue>.retry` and then return here.
+ * A durable work queue with its dead-letter queue and its delay queues. Dead letters keep the
+ * reason in a header; retries wait out their delay in `<queue>.retry.<n>s` and then return here.
  */
 export async function declareWorkQueue(channel: Channel, queue: string, options: WorkQueueOptions): Promise<void> {
-  const { queueType, deliveryLimit = 5, retryDelayMs = 1000 } = options;
+  const { queueType, deliveryLimit = 5 } = options;
   await channel.assertExchange(exchanges.deadLetter, 'direct', { durable: true });
   await channel.assertExchange(exchanges.retry, 'direct', { durable: true });
 
   await channel.assertQueue(deadLetterQueue(queue), { durable: true, arguments: typeArgs(queueType) });
   await channel.bindQueue(deadLetterQueue(queue), exchanges.deadLetter, queue);
 
-  await channel.assertQueue(retryQueue(queue), {
-    durable: true,
-    arguments: {
-      ...typeArgs(queueType),
-      'x-message-ttl': retryDelayMs,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': queue,
-    },
-  });
-  await channel.bindQueue(retryQueue(queue), exchanges.retry, queue);
+  for (const [tier, delay] of retryDelaysMs.entries()) {
+    await channel.assertQueue(retryQueue(queue, tier), {
+      durable: true,
+      arguments: { ...typeArgs(queueType), 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+    });
+    await channel.bindQueue(retryQueue(queue, tier), exchanges.retry, retryRoutingKey(queue, tier));
+  }
 
   await channel.assertQueue(queue, {
     durable: true,

@@ -27,7 +27,7 @@ export const ordersOf = (customerIds: string[]) =>
   );
 
 /** Waits until every order of the run's customers is out of PENDING (or the deadline passes). */
-export async function waitUntilIdle(customerIds: string[], expected: number, timeoutMs = 60_000): Promise<OrderRow[]> {
+export async function waitUntilIdle(customerIds: string[], expected: number, timeoutMs = 120_000): Promise<OrderRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rows = await ordersOf(customerIds);
