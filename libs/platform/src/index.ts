@@ -6,3 +6,4 @@ export * from './http';
 export * from './lifecycle';
 export * from './database';
 export * from './faults';
+export * from './workers';

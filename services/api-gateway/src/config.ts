@@ -7,6 +7,7 @@ type Env = CommonEnv & {
   JWT_ISSUER: string;
   PUBLISH_TIMEOUT_MS: number;
   RPC_TIMEOUT_MS: number;
+  GATEWAY_WORKERS: number;
 };
 
 export interface GatewayConfig extends CommonSettings {
@@ -15,6 +16,8 @@ export interface GatewayConfig extends CommonSettings {
   jwtIssuer: string;
   publishTimeoutMs: number;
   rpcTimeoutMs: number;
+  /** HTTP worker processes sharing the port; more than one only where the gateway is CPU-bound. */
+  workers: number;
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
@@ -27,6 +30,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
       JWT_ISSUER: Joi.string().min(1).max(200).default('order-platform'),
       PUBLISH_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       RPC_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
+      GATEWAY_WORKERS: Joi.number().integer().min(1).max(64).default(1),
     }),
     env,
   );
@@ -37,5 +41,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     jwtIssuer: raw.JWT_ISSUER,
     publishTimeoutMs: raw.PUBLISH_TIMEOUT_MS,
     rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
+    workers: raw.GATEWAY_WORKERS,
   };
 }

@@ -1,7 +1,7 @@
-import { configOrExit, createLogger, runUntilSignalled } from '@shop/platform';
+import { configOrExit, createLogger, runUntilSignalled, runWorkers } from '@shop/platform';
 import { startGateway } from './app';
 import { loadGatewayConfig } from './config';
 
 const config = configOrExit(() => loadGatewayConfig(process.env));
 const logger = createLogger('api-gateway', config.logLevel);
-runUntilSignalled(() => startGateway(config, logger), logger, config.shutdownGraceMs);
+runWorkers(config.workers, () => runUntilSignalled(() => startGateway(config, logger), logger, config.shutdownGraceMs), logger);
