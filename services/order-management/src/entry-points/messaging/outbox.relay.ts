@@ -16,8 +16,8 @@ interface Deps {
 
 /**
  * Publishes outbox rows with confirms and deletes them in the same transaction. A crash after
- * publishing but before commit publishes them again: events are at-least-once, consumers dedupe
- * by message id. Several replicas share the table through SKIP LOCKED.
+ * publishing but before commit publishes them again: events are at least once (same
+ * message id), so their consumers must be idempotent. Several replicas share the table through SKIP LOCKED.
  */
 export function createOutboxRelay({ transaction, outbox, publisher, logger, pollMs, batchSize, afterPublish }: Deps) {
   let timer: NodeJS.Timeout | undefined;
