@@ -50,7 +50,7 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
       // A batch travels as one request to inventory, whose contract takes at most 5000 orders.
       PREFETCH: Joi.number().integer().min(1).max(5000).default(400),
       BATCH_SIZE: Joi.number().integer().min(1).max(Joi.ref('PREFETCH')).default(200).messages({ 'number.max': '"BATCH_SIZE" must not exceed PREFETCH' }),
-      BATCH_MAX_WAIT_MS: Joi.number().integer().min(0).max(10_000).default(10),
+      BATCH_MAX_WAIT_MS: Joi.number().integer().min(0).max(10_000).default(50),
       CONSUMERS: Joi.number().integer().min(1).max(32).default(2),
       RPC_TIMEOUT_MS: Joi.number().integer().min(50).max(120_000).default(5000),
       RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool as PgPool } from 'pg';
 import type { LatencySummary } from '../report/latency-recorder';
+import { bucketPercentiles, readHistogram, type BucketPercentiles } from '../probes/gateway-latency';
 import type { ResourceProbe } from '../probes/probe';
 import { ResourceMonitor, type ResourceUsage } from '../probes/resource-monitor';
 import { drive } from './http-driver';
@@ -55,6 +57,10 @@ export interface LoadResult {
   acceptedPerSecond: number;
   processedPerSecond: number;
   acceptance: LatencySummary;
+  /** The same latency as the gateway's histogram saw it (bucket bounds). */
+  gatewayAcceptance?: BucketPercentiles;
+  /** How late the load tool's own event loop ran (ms): its stalls count in the client latency. */
+  toolLoopDelay: { p99: number; max: number };
   endToEnd: LatencySummary;
   decidedBeforeReply: number;
   /** Polls of the orders database that failed (and were retried). */
@@ -87,6 +93,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       done: () => (validate ? counters.accepted : counters.terminal) + counters.failed,
     });
 
+    const route = validate ? '/v1/orders/validate' : '/v1/orders';
+    const expectStatus = validate ? 200 : 202;
+    const histogramBefore = await readHistogram(options.gatewayUrl, route, expectStatus).catch(() => undefined);
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     await monitor.start();
     if (!validate) watcher.start();
     let windowed: { terminal: number; resources: ResourceUsage[] } | undefined;
@@ -99,8 +110,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       : undefined;
     await drive({
       pool,
-      path: validate ? '/v1/orders/validate' : '/v1/orders',
-      expectStatus: validate ? 200 : 202,
+      path: route,
+      expectStatus,
       orders: options.orders,
       durationMs: (options.durationSeconds ?? Infinity) * 1000,
       rate: options.rate,
@@ -116,6 +127,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             watcher.add(orderId, arrivedAt);
           },
     });
+    loopDelay.disable();
+    const histogramAfter = histogramBefore && (await readHistogram(options.gatewayUrl, route, expectStatus).catch(() => undefined));
     await window;
     const stuck = validate ? [] : await watcher.drain(options.drainTimeoutSeconds * 1000);
     stopProgress();
@@ -140,6 +153,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       acceptedPerSecond: counters.accepted / sendingSeconds,
       processedPerSecond: validate ? NaN : windowed ? windowed.terminal / options.windowSeconds! : counters.terminal / terminalSeconds,
       acceptance: counters.acceptance.summary(),
+      gatewayAcceptance: histogramBefore && histogramAfter ? bucketPercentiles(histogramBefore, histogramAfter) : undefined,
+      toolLoopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       endToEnd: counters.endToEnd.summary(),
       decidedBeforeReply: watcher.decidedBeforeReply,
       pollErrors: watcher.pollErrors,

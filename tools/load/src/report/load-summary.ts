@@ -25,6 +25,11 @@ export function formatLoadSummary(result: LoadResult): string {
         }`,
     `  ${result.mode === 'validate' ? 'answer' : 'acceptance'} latency   ${latencyLine(result.acceptance)}`,
   ];
+  const g = result.gatewayAcceptance;
+  if (g && g.count > 0) {
+    lines.push(`    at the gateway     p50 ≤ ${ms(g.p50)}  p95 ≤ ${ms(g.p95)}  p99 ≤ ${ms(g.p99)}  (its /metrics histogram, ${n(g.count)} requests)`);
+  }
+  lines.push(`    load tool's event loop late by p99 ${ms(result.toolLoopDelay.p99)}, max ${ms(result.toolLoopDelay.max)}`);
   if (result.mode === 'orders') {
     lines.push(`  end-to-end latency   ${latencyLine(result.endToEnd)}  (202 to decision${result.decidedBeforeReply ? `; ${result.decidedBeforeReply} decided before their 202 arrived, counted as 0` : ''})`);
     const r = result.reconciliation;
