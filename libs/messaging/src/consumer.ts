@@ -5,7 +5,12 @@ import type { BrokerConnection } from './connection';
 import { retryRoutingKey, retryTier } from './topology';
 
 /** What became of one message: done, never processable, or worth another try later. */
-export type Settlement = { outcome: 'ack' } | { outcome: 'dead_letter'; reason: string } | { outcome: 'retry'; reason: string };
+export type Settlement =
+  | { outcome: 'ack' }
+  | { outcome: 'dead_letter'; reason: string }
+  | { outcome: 'retry'; reason: string }
+  /** A redelivered message goes back to the end of its queue with its delivery count, unprocessed. */
+  | { outcome: 'requeue'; deliveries: number };
 
 export const ack: Settlement = { outcome: 'ack' };
 export const deadLetter = (reason: string): Settlement => ({ outcome: 'dead_letter', reason });
@@ -22,6 +27,8 @@ export interface BatchConsumerOptions {
   maxWaitMs: number;
   /** Retries beyond this go to the dead-letter queue. */
   maxRetries?: number;
+  /** Redeliveries (the consumer died holding the message) beyond this go to the dead-letter queue. */
+  deliveryLimit?: number;
   /** Declares the queue this consumer reads, on every (re)connect. */
   declare: (channel: ConfirmChannel) => Promise<void>;
   /** Handles a batch and settles each message; it must not throw for a single bad message. */
@@ -29,6 +36,7 @@ export interface BatchConsumerOptions {
 }
 
 const RETRY_HEADER = 'x-retry-count';
+const REDELIVERY_HEADER = 'x-redelivery-count';
 const REASON_HEADER = 'x-dead-letter-reason';
 
 /**
@@ -113,13 +121,19 @@ export class BatchConsumer {
   private async process(channel: ConfirmChannel, batch: ConsumeMessage[]): Promise<void> {
     const { logger, metrics, queue } = this.options;
     const started = process.hrtime.bigint();
-    let settlements: Settlement[];
-    try {
-      settlements = await this.options.handle(batch);
-    } catch (err) {
-      logger.warn({ err, size: batch.length }, 'batch failed, retrying later');
-      settlements = batch.map(() => retry((err as Error).message));
+    const early = batch.map((m) => this.redeliveryCheck(m));
+    const fresh = batch.filter((_, i) => early[i] === undefined);
+    let handled: Settlement[] = [];
+    if (fresh.length > 0) {
+      try {
+        handled = await this.options.handle(fresh);
+      } catch (err) {
+        logger.warn({ err, size: fresh.length }, 'batch failed, retrying later');
+        handled = fresh.map(() => retry((err as Error).message));
+      }
     }
+    let next = 0;
+    const settlements = early.map((s) => s ?? handled[next++]);
     try {
       await this.settle(channel, batch, settlements);
     } catch (err) {
@@ -132,12 +146,30 @@ export class BatchConsumer {
     metrics.messageDuration.observe({ queue }, seconds);
   }
 
+  /**
+   * A redelivered message was held by a consumer that died or lost its channel. Classic queues do
+   * not count deliveries, so the count travels in a header: the message is republished once more
+   * with the count raised, and a message that keeps coming back (one that crashes its consumer)
+   * goes to the dead-letter queue instead of looping forever.
+   */
+  private redeliveryCheck(message: ConsumeMessage): Settlement | undefined {
+    if (!message.fields.redelivered) return undefined;
+    const deliveries = Number(message.properties.headers?.[REDELIVERY_HEADER] ?? 0) + 1;
+    const limit = this.options.deliveryLimit ?? 5;
+    if (deliveries > limit) return deadLetter(`redelivered ${deliveries} times without being settled`);
+    return { outcome: 'requeue', deliveries };
+  }
+
   private async settle(channel: ConfirmChannel, batch: ConsumeMessage[], settlements: Settlement[]): Promise<void> {
     const maxRetries = this.options.maxRetries ?? 5;
     const republished: Array<Promise<void>> = [];
     batch.forEach((message, i) => {
       const settlement = settlements[i];
       if (settlement.outcome === 'ack') return;
+      if (settlement.outcome === 'requeue') {
+        republished.push(this.republish(channel, message, '', this.options.queue, { [REDELIVERY_HEADER]: settlement.deliveries }));
+        return;
+      }
       const retries = Number(message.properties.headers?.[RETRY_HEADER] ?? 0);
       const giveUp = settlement.outcome === 'dead_letter' || retries >= maxRetries;
       const reason = giveUp && settlement.outcome === 'retry' ? `gave up after ${retries} retries: ${settlement.reason}` : settlement.reason;
