@@ -126,3 +126,25 @@ export const databaseSettings = (raw: DatabaseEnv, service: string) => ({
 
 export type CommonSettings = ReturnType<typeof commonSettings>;
 export type DatabaseSettings = ReturnType<typeof databaseSettings>;
+
+type RawEnv = Record<string, string | undefined>;
+
+/**
+ * A service's config in one call: the common keys, the service's own keys (`schema`), and how
+ * its own keys map to settings. Every bad key, common or own, is reported at once.
+ */
+export function loadServiceConfig<Own, Settings>(env: RawEnv, schema: Joi.PartialSchemaMap, settings: (raw: CommonEnv & Own) => Settings) {
+  const raw = loadConfig<CommonEnv & Own>(Joi.object({ ...commonEnvSchema, ...schema }), env);
+  return { ...commonSettings(raw), ...settings(raw) };
+}
+
+/** The same for a service that owns a database. */
+export function loadDatabaseServiceConfig<Own, Settings>(
+  service: string,
+  env: RawEnv,
+  schema: Joi.PartialSchemaMap,
+  settings: (raw: CommonEnv & DatabaseEnv & Own) => Settings,
+) {
+  const raw = loadConfig<CommonEnv & DatabaseEnv & Own>(Joi.object({ ...commonEnvSchema, ...databaseEnvSchema, ...schema }), env);
+  return { ...commonSettings(raw), ...databaseSettings(raw, service), ...settings(raw) };
+}

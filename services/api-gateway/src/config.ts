@@ -1,29 +1,19 @@
 import Joi from 'joi';
-import { commonEnvSchema, commonSettings, loadConfig, type CommonEnv, type CommonSettings } from '@shop/platform';
+import { loadServiceConfig } from '@shop/platform';
 
-type Env = CommonEnv & {
+interface Own {
   PORT: number;
   JWT_SECRET: string;
   JWT_ISSUER: string;
   PUBLISH_TIMEOUT_MS: number;
   RPC_TIMEOUT_MS: number;
   GATEWAY_WORKERS: number;
-};
-
-export interface GatewayConfig extends CommonSettings {
-  port: number;
-  jwtSecret: string;
-  jwtIssuer: string;
-  publishTimeoutMs: number;
-  rpcTimeoutMs: number;
-  /** HTTP worker processes sharing the port; more than one only where the gateway is CPU-bound. */
-  workers: number;
 }
 
-export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
-  const raw = loadConfig<Env>(
-    Joi.object({
-      ...commonEnvSchema,
+export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
+  loadServiceConfig(
+    env,
+    {
       PORT: Joi.number().port().default(3000),
       // No default in any environment: the local runner hands out the development secret.
       JWT_SECRET: Joi.string().min(32).required(),
@@ -31,16 +21,16 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
       PUBLISH_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       RPC_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       GATEWAY_WORKERS: Joi.number().integer().min(1).max(64).default(1),
+    },
+    (raw: Own) => ({
+      port: raw.PORT,
+      jwtSecret: raw.JWT_SECRET,
+      jwtIssuer: raw.JWT_ISSUER,
+      publishTimeoutMs: raw.PUBLISH_TIMEOUT_MS,
+      rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
+      /** HTTP worker processes sharing the port; more than one only where the gateway is CPU-bound. */
+      workers: raw.GATEWAY_WORKERS,
     }),
-    env,
   );
-  return {
-    ...commonSettings(raw),
-    port: raw.PORT,
-    jwtSecret: raw.JWT_SECRET,
-    jwtIssuer: raw.JWT_ISSUER,
-    publishTimeoutMs: raw.PUBLISH_TIMEOUT_MS,
-    rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
-    workers: raw.GATEWAY_WORKERS,
-  };
-}
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

@@ -1,46 +1,32 @@
 import Joi from 'joi';
-import {
-  commonEnvSchema,
-  commonSettings,
-  databaseEnvSchema,
-  databaseSettings,
-  loadConfig,
-  type CommonEnv,
-  type CommonSettings,
-  type DatabaseEnv,
-  type DatabaseSettings,
-} from '@shop/platform';
+import { loadDatabaseServiceConfig } from '@shop/platform';
 
-type Env = CommonEnv &
-  DatabaseEnv & { HTTP_PORT: number; RPC_PREFETCH: number; EVENTS_PREFETCH: number; FAULT_SLOW_RESERVE_MS: number; FAULT_SLOW_EVERY: number };
-
-export interface InventoryServiceConfig extends CommonSettings, DatabaseSettings {
-  httpPort: number;
-  rpcPrefetch: number;
-  eventsPrefetch: number;
-  /** Fault suite only: answer every n-th reserve this late (after committing it). */
-  slowReserve: { ms: number; every: number };
+interface Own {
+  HTTP_PORT: number;
+  RPC_PREFETCH: number;
+  EVENTS_PREFETCH: number;
+  FAULT_SLOW_RESERVE_MS: number;
+  FAULT_SLOW_EVERY: number;
 }
 
-export function loadInventoryServiceConfig(env: Record<string, string | undefined>): InventoryServiceConfig {
-  const raw = loadConfig<Env>(
-    Joi.object({
-      ...commonEnvSchema,
-      ...databaseEnvSchema,
+export const loadInventoryServiceConfig = (env: Record<string, string | undefined>) =>
+  loadDatabaseServiceConfig(
+    'inventory-service',
+    env,
+    {
       HTTP_PORT: Joi.number().port().default(3003),
       RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),
       EVENTS_PREFETCH: Joi.number().integer().min(1).max(5000).default(200),
       FAULT_SLOW_RESERVE_MS: Joi.number().integer().min(0).default(0).when('NODE_ENV', { is: 'production', then: Joi.valid(0) }),
       FAULT_SLOW_EVERY: Joi.number().integer().min(1).default(1),
+    },
+    (raw: Own) => ({
+      httpPort: raw.HTTP_PORT,
+      rpcPrefetch: raw.RPC_PREFETCH,
+      eventsPrefetch: raw.EVENTS_PREFETCH,
+      /** Fault suite only: answer every n-th reserve this late (after committing it). */
+      slowReserve: { ms: raw.FAULT_SLOW_RESERVE_MS, every: raw.FAULT_SLOW_EVERY },
     }),
-    env,
   );
-  return {
-    ...commonSettings(raw),
-    ...databaseSettings(raw, 'inventory-service'),
-    httpPort: raw.HTTP_PORT,
-    rpcPrefetch: raw.RPC_PREFETCH,
-    eventsPrefetch: raw.EVENTS_PREFETCH,
-    slowReserve: { ms: raw.FAULT_SLOW_RESERVE_MS, every: raw.FAULT_SLOW_EVERY },
-  };
-}
+
+export type InventoryServiceConfig = ReturnType<typeof loadInventoryServiceConfig>;

@@ -1,15 +1,5 @@
 import Joi from 'joi';
-import {
-  commonEnvSchema,
-  commonSettings,
-  databaseEnvSchema,
-  databaseSettings,
-  loadConfig,
-  type CommonEnv,
-  type CommonSettings,
-  type DatabaseEnv,
-  type DatabaseSettings,
-} from '@shop/platform';
+import { loadDatabaseServiceConfig } from '@shop/platform';
 
 interface OwnEnv {
   HTTP_PORT: number;
@@ -27,25 +17,11 @@ interface OwnEnv {
   FAULT_MARKER?: string;
 }
 
-export interface OrderManagementConfig extends CommonSettings, DatabaseSettings {
-  httpPort: number;
-  prefetch: number;
-  batchSize: number;
-  batchMaxWaitMs: number;
-  consumers: number;
-  rpcTimeoutMs: number;
-  rpcPrefetch: number;
-  outboxPollMs: number;
-  outboxBatchSize: number;
-  maxRetries: number;
-  faults: { point?: string; after: number; marker?: string };
-}
-
-export function loadOrderManagementConfig(env: Record<string, string | undefined>): OrderManagementConfig {
-  const raw = loadConfig<CommonEnv & DatabaseEnv & OwnEnv>(
-    Joi.object({
-      ...commonEnvSchema,
-      ...databaseEnvSchema,
+export const loadOrderManagementConfig = (env: Record<string, string | undefined>) =>
+  loadDatabaseServiceConfig(
+    'order-management',
+    env,
+    {
       HTTP_PORT: Joi.number().port().default(3001),
       // A batch travels as one request to inventory, whose contract takes at most 5000 orders.
       PREFETCH: Joi.number().integer().min(1).max(5000).default(400),
@@ -63,22 +39,20 @@ export function loadOrderManagementConfig(env: Record<string, string | undefined
         .when('NODE_ENV', { is: 'production', then: Joi.forbidden() }),
       FAULT_AFTER: Joi.number().integer().min(1).default(1),
       FAULT_MARKER: Joi.string(),
+    },
+    (raw: OwnEnv) => ({
+      httpPort: raw.HTTP_PORT,
+      prefetch: raw.PREFETCH,
+      batchSize: raw.BATCH_SIZE,
+      batchMaxWaitMs: raw.BATCH_MAX_WAIT_MS,
+      consumers: raw.CONSUMERS,
+      rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
+      rpcPrefetch: raw.RPC_PREFETCH,
+      outboxPollMs: raw.OUTBOX_POLL_MS,
+      outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
+      maxRetries: raw.MAX_RETRIES,
+      faults: { point: raw.FAULT_POINT, after: raw.FAULT_AFTER, marker: raw.FAULT_MARKER },
     }),
-    env,
   );
-  return {
-    ...commonSettings(raw),
-    ...databaseSettings(raw, 'order-management'),
-    httpPort: raw.HTTP_PORT,
-    prefetch: raw.PREFETCH,
-    batchSize: raw.BATCH_SIZE,
-    batchMaxWaitMs: raw.BATCH_MAX_WAIT_MS,
-    consumers: raw.CONSUMERS,
-    rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
-    rpcPrefetch: raw.RPC_PREFETCH,
-    outboxPollMs: raw.OUTBOX_POLL_MS,
-    outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
-    maxRetries: raw.MAX_RETRIES,
-    faults: { point: raw.FAULT_POINT, after: raw.FAULT_AFTER, marker: raw.FAULT_MARKER },
-  };
-}
+
+export type OrderManagementConfig = ReturnType<typeof loadOrderManagementConfig>;
