@@ -1,22 +1,11 @@
-import { createServer } from 'node:net';
 import { pidProbe } from '../probes/proc-probes';
 import type { ResourceProbe } from '../probes/probe';
 import { brokerUrl, localEnv, ordersDatabaseUrl, repoRoot, Supervisor, type ServiceName, type SupervisorLike } from '../repo';
+import { freePort } from './free-port';
 import { sharedProbes } from './running-platform';
 import type { Target } from './target';
 
 export type ServiceEnv = Partial<Record<ServiceName, Record<string, string>>>;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
