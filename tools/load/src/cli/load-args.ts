@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { ProgressMode } from '../load/progress';
+import type { LoadOptions } from '../load/run-load';
 import type { Profile } from '../repo';
 
-export interface LoadArgs {
-  orders: number;
-  durationSeconds?: number;
-  rate?: number;
-  concurrency: number;
-  customers: number;
-  outOfStockShare: number;
+/** The run's own options come from the command line as they are; the rest picks the target. */
+export interface LoadArgs extends Pick<LoadOptions, 'orders' | 'durationSeconds' | 'rate' | 'concurrency' | 'customers' | 'outOfStockShare'> {
   spawn: boolean;
   gateway?: string;
   profile: Profile;
