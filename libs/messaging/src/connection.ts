@@ -1,5 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from '@shop/platform';
+import { coalesceWrites } from './coalesce-writes';
 
 type Setup = (connection: ChannelModel) => Promise<void>;
 
@@ -67,6 +68,7 @@ export class BrokerConnection {
       // Nagle's algorithm would hold each small frame (a reply, an ack) for the peer's delayed ACK,
       // about 40 ms per request/reply hop; frames are already batched where it matters.
       const connection = await amqp.connect(url, { noDelay: true, clientProperties: { connection_name: name } });
+      if (!coalesceWrites(connection)) logger.warn('amqplib internals changed: frames are written one by one');
       connection.on('error', (err) => logger.warn({ err: err.message }, 'broker connection error'));
       connection.on('close', () => this.onClose(connection));
       connection.on('blocked', (reason) => {
