@@ -37,7 +37,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     outbox,
     publisher,
     logger,
-    pollMs: config.outboxPollMs,
+    sweepMs: config.outboxSweepMs,
     batchSize: config.outboxBatchSize,
     afterPublish: () => faults.hit('while-publishing-events'),
   });
@@ -48,13 +48,13 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     outbox,
     ...createServiceClients(rpcClient),
     currency: config.currency,
-    onDecided: (decided) => {
+    onDecided: (decided, outboxIds) => {
       orderMetrics.decided(decided);
-      relay.nudge();
+      relay.relayNow(outboxIds);
     },
     beforeCommit: () => faults.hit('before-commit'),
   });
-  const cancel = createCancelOrder({ transaction, orders, outbox, onCancelled: (o) => (orderMetrics.decided([o]), relay.nudge()) });
+  const cancel = createCancelOrder({ transaction, orders, outbox, onCancelled: (o, outboxIds) => (orderMetrics.decided([o]), relay.relayNow(outboxIds)) });
   const rpcServer = new RpcServer({
     broker,
     queue: queues.orderRpc,

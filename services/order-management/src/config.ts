@@ -9,7 +9,7 @@ interface OwnEnv {
   CONSUMERS: number;
   RPC_TIMEOUT_MS: number;
   RPC_PREFETCH: number;
-  OUTBOX_POLL_MS: number;
+  OUTBOX_SWEEP_MS: number;
   OUTBOX_BATCH_SIZE: number;
   MAX_RETRIES: number;
   FAULT_POINT?: string;
@@ -30,7 +30,7 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       CONSUMERS: Joi.number().integer().min(1).max(32).default(2),
       RPC_TIMEOUT_MS: Joi.number().integer().min(50).max(120_000).default(5000),
       RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),
-      OUTBOX_POLL_MS: Joi.number().integer().min(5).max(60_000).default(50),
+      OUTBOX_SWEEP_MS: Joi.number().integer().min(5).max(60_000).default(1000),
       OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
       MAX_RETRIES: Joi.number().integer().min(0).max(100).default(10),
       // Crash points exist for the fault suite only.
@@ -48,7 +48,7 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       consumers: raw.CONSUMERS,
       rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
       rpcPrefetch: raw.RPC_PREFETCH,
-      outboxPollMs: raw.OUTBOX_POLL_MS,
+      outboxSweepMs: raw.OUTBOX_SWEEP_MS,
       outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
       maxRetries: raw.MAX_RETRIES,
       faults: { point: raw.FAULT_POINT, after: raw.FAULT_AFTER, marker: raw.FAULT_MARKER },

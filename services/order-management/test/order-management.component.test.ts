@@ -87,6 +87,23 @@ describe('order-management on its own', () => {
     await expect(call(orderRpc.cancel, { orderId: rejected, caller: as(owner) })).rejects.toMatchObject({ status: 409, code: 'order-not-cancellable' });
   });
 
+  it('when an event row was left in the outbox (its writer died after commit), then the sweep publishes it and deletes the row', async () => {
+    const orderId = newId();
+    const messageId = randomUUID();
+    await db.query(`INSERT INTO outbox (message_id, routing_key, type, payload) VALUES ($1, $2, $3, $4)`, [
+      messageId,
+      routingKeys.orderConfirmed,
+      messageTypes.orderConfirmed,
+      JSON.stringify({ orderId, status: 'CONFIRMED' }),
+    ]);
+
+    const event = await takeMessage(connection, eventsQueue, (m) => m.properties.messageId === messageId);
+
+    expect(event?.fields.routingKey).toBe(routingKeys.orderConfirmed);
+    expect(JSON.parse(event!.content.toString())).toMatchObject({ orderId });
+    expect((await db.query('SELECT count(*)::int AS n FROM outbox WHERE message_id = $1', [messageId])).rows[0].n).toBe(0);
+  });
+
   it('when a command arrives but its collaborators do not answer, then the order waits PENDING and the command is retried, not lost', async () => {
     const command = { orderId: newId(), customerId: randomUUID(), items: [{ productId: randomUUID(), quantity: 1 }], acceptedAt: new Date().toISOString() };
     const channel = await connection.createConfirmChannel();

@@ -16,18 +16,19 @@ export function createCancelOrder({ transaction, orders, outbox, onCancelled }: 
   transaction: Transactional;
   orders: OrderRepository;
   outbox: Outbox;
-  onCancelled?: (order: Order) => void;
+  /** Called after commit with the cancelled order and its outbox ids. */
+  onCancelled?: (order: Order, outboxIds: string[]) => void;
 }) {
   return async ({ orderId, caller }: { orderId: string; caller: Caller }): Promise<Order> => {
-    const cancelled = await transaction(async (tx) => {
+    const { cancelled, outboxIds } = await transaction(async (tx) => {
       const order = await orders.find(tx, orderId, true);
       if (!order || !canSee(caller, order)) throw orderNotFound();
       if (!cancellable.has(order.status)) throw notCancellable(order.status);
       const updated = await orders.setStatus(tx, orderId, 'CANCELLED');
-      await outbox.append(tx, [orderEvent(updated)]);
-      return updated;
+      const outboxIds = await outbox.append(tx, [orderEvent(updated)]);
+      return { cancelled: updated, outboxIds };
     });
-    onCancelled?.(cancelled);
+    onCancelled?.(cancelled, outboxIds);
     return cancelled;
   };
 }

@@ -44,5 +44,6 @@ export interface OrderRepository {
 }
 
 export interface Outbox {
-  append(tx: Tx, events: OrderEventRecord[]): Promise<void>;
+  /** Stores the events with the transaction; returns their outbox ids, for relaying right after commit. */
+  append(tx: Tx, events: OrderEventRecord[]): Promise<string[]>;
 }

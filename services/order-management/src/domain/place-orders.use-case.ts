@@ -19,8 +19,8 @@ interface Deps {
   customers: CustomerDirectory;
   inventory: StockReservations;
   currency: string;
-  /** Called with the orders this batch moved to a final state. */
-  onDecided?: (orders: Order[]) => void;
+  /** Called after commit with the orders this batch moved to a final state and their outbox ids. */
+  onDecided?: (orders: Order[], outboxIds: string[]) => void;
   /** Runs inside the decision transaction just before it commits (the fault suite crashes here). */
   beforeCommit?: () => void;
 }
@@ -66,12 +66,12 @@ export function createPlaceOrders({ transaction, orders, outbox, customers, inve
       });
     }
 
-    const decided = await transaction(async (tx) => {
+    const { changed, outboxIds } = await transaction(async (tx) => {
       const changed = await orders.decide(tx, decisions);
-      await outbox.append(tx, changed.map(orderEvent));
+      const outboxIds = await outbox.append(tx, changed.map(orderEvent));
       beforeCommit?.();
-      return changed;
+      return { changed, outboxIds };
     });
-    onDecided?.(decided);
+    onDecided?.(changed, outboxIds);
   };
 }
