@@ -46,6 +46,17 @@ describe('inventory-service', () => {
     expect(await available(productId)).toBe(6);
   });
 
+  it('when one order is reserved by many requests at once, then all get the same answer and stock is taken once', async () => {
+    const productId = await createProduct(10, 120);
+    const order = { orderId: newId(), items: [{ productId, quantity: 3 }] };
+
+    const answers = (await Promise.all(Array.from({ length: 8 }, () => reserve([order])))).flat();
+
+    const expected = { orderId: order.orderId, status: 'RESERVED', currency: 'EUR', lines: [{ productId, quantity: 3, unitPrice: 120 }] };
+    expect(answers).toEqual(Array.from({ length: 8 }, () => expected));
+    expect(await available(productId)).toBe(7);
+  });
+
   it('when 40 orders race for 10 units in separate requests, then exactly 10 are reserved and nothing is oversold', async () => {
     const productId = await createProduct(10);
 

@@ -26,13 +26,11 @@ const toResult = (row: AnswerRow): ReservationResult | undefined => {
 
 export function createReservationRepository(): ReservationRepository {
   return {
-    async claim(tx, orderIds, status) {
-      const rows: Array<{ order_id: string }> = await tx.query(
-        `INSERT INTO reservations (order_id, status) SELECT unnest($1::uuid[]), $2
-         ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-        [orderIds, status],
+    async markNeverReserved(tx, orderIds) {
+      await tx.query(
+        `INSERT INTO reservations (order_id, status) SELECT unnest($1::uuid[]), 'RELEASED' ON CONFLICT (order_id) DO NOTHING`,
+        [orderIds],
       );
-      return new Set(rows.map((r) => r.order_id));
     },
 
     async answers(tx, orderIds) {
@@ -49,29 +47,34 @@ export function createReservationRepository(): ReservationRepository {
     },
 
     async record(tx, results) {
-      if (results.length === 0) return;
-      await tx.query(
-        `UPDATE reservations r SET status = d.status, rejection = d.rejection, currency = d.currency, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS d(order_id uuid, status text, rejection jsonb, currency text)
-         WHERE r.order_id = d.order_id`,
-        [
-          JSON.stringify(
-            results.map((r) => ({
-              order_id: r.orderId,
-              status: r.status,
-              rejection: r.status === 'REJECTED' ? r.rejection : null,
-              currency: r.status === 'RESERVED' ? r.currency : null,
-            })),
-          ),
-        ],
+      if (results.length === 0) return new Set();
+      const input = JSON.stringify(
+        results.map((r) =>
+          r.status === 'RESERVED'
+            ? { order_id: r.orderId, status: r.status, currency: r.currency, lines: r.lines }
+            : { order_id: r.orderId, status: r.status, rejection: r.status === 'REJECTED' ? r.rejection : null },
+        ),
       );
-      const lines = results.flatMap((r) => (r.status === 'RESERVED' ? r.lines.map((l) => ({ orderId: r.orderId, ...l })) : []));
-      if (lines.length === 0) return;
-      await tx.query(
-        `INSERT INTO reservation_lines (order_id, product_id, quantity, unit_price)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::bigint[])`,
-        [lines.map((l) => l.orderId), lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => l.unitPrice)],
+      // Lines go in with their reservation, in one statement; an order whose row exists already
+      // (a concurrent request stored it) gets neither.
+      const rows: Array<{ order_id: string }> = await tx.query(
+        `WITH input AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(order_id uuid, status text, rejection jsonb, currency text, lines jsonb)
+         ), stored AS (
+           INSERT INTO reservations (order_id, status, rejection, currency)
+           SELECT order_id, status, rejection, currency FROM input
+           ON CONFLICT (order_id) DO NOTHING RETURNING order_id
+         ), lines AS (
+           INSERT INTO reservation_lines (order_id, product_id, quantity, unit_price)
+           SELECT i.order_id, l."productId", l.quantity, l."unitPrice"
+           FROM input i JOIN stored USING (order_id)
+             CROSS JOIN jsonb_to_recordset(i.lines) AS l("productId" uuid, quantity int, "unitPrice" bigint)
+           WHERE i.lines IS NOT NULL
+         )
+         SELECT order_id FROM stored`,
+        [input],
       );
+      return new Set(rows.map((r) => r.order_id));
     },
 
     async lockHeld(tx, orderIds) {

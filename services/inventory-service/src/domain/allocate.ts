@@ -17,7 +17,6 @@ export interface ReservationRequest {
  */
 export function allocate(requests: ReservationRequest[], stock: Map<string, StockLevel>, currency: string) {
   const remaining = new Map([...stock].map(([id, level]) => [id, level.available]));
-  const reservedByProduct = new Map<string, number>();
   const results: ReservationResult[] = requests.map(({ orderId, items }) => {
     const unknown = items.filter((line) => !stock.has(line.productId)).map((line) => line.productId);
     if (unknown.length > 0) {
@@ -29,10 +28,19 @@ export function allocate(requests: ReservationRequest[], stock: Map<string, Stoc
     }
     for (const line of items) {
       remaining.set(line.productId, (remaining.get(line.productId) ?? 0) - line.quantity);
-      reservedByProduct.set(line.productId, (reservedByProduct.get(line.productId) ?? 0) + line.quantity);
     }
     const lines = items.map((line) => ({ ...line, unitPrice: stock.get(line.productId)!.price }));
     return { orderId, status: 'RESERVED', lines, currency };
   });
-  return { results, reservedByProduct };
+  return { results, reservedByProduct: heldByProduct(results) };
+}
+
+/** What the given reservations hold, summed per product. */
+export function heldByProduct(results: ReservationResult[]): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const result of results) {
+    if (result.status !== 'RESERVED') continue;
+    for (const line of result.lines) held.set(line.productId, (held.get(line.productId) ?? 0) + line.quantity);
+  }
+  return held;
 }

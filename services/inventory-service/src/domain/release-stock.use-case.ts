@@ -16,7 +16,7 @@ export function createReleaseStock({ transaction, products, reservations }: Deps
   return ({ orderIds }: { orderIds: string[] }) =>
     transaction(async (tx) => {
       const ids = [...new Set(orderIds)];
-      await reservations.claim(tx, ids, 'RELEASED');
+      await reservations.markNeverReserved(tx, ids);
       const held = await reservations.lockHeld(tx, ids);
       // Lock stock rows in id order before changing them, like reserve does.
       await products.lockStock(tx, [...held.quantities.keys()]);
