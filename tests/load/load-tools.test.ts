@@ -1,3 +1,4 @@
+import { parseLoadArgs } from '../../tools/load/src/cli/load-args';
 import { createOrderMix, soldOutProducts } from '../../tools/load/src/load/order-mix';
 import { moduleOf, summarizeProfile } from '../../tools/load/src/profile/cpu-profile';
 import { LatencyRecorder } from '../../tools/load/src/report/latency-recorder';
@@ -76,5 +77,13 @@ describe('load tool arithmetic', () => {
     ['', '(garbage collector)'],
   ])('when a frame lives in %s, then its module is %s', (url, module) => {
     expect(moduleOf(url, url ? 'f' : '(garbage collector)')).toBe(module);
+  });
+});
+
+describe('load tool command line', () => {
+  it('when --fresh is given without --spawn, then it is refused: it would empty the databases of a platform the tool did not start', () => {
+    expect(() => parseLoadArgs(['--fresh'])).toThrow('--fresh empties the test databases: it needs --spawn');
+    expect(parseLoadArgs(['--spawn', '--fresh']).fresh).toBe(true);
+    expect(parseLoadArgs(['--spawn']).fresh).toBe(false);
   });
 });

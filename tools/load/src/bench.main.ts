@@ -5,6 +5,7 @@ import { formatBench, loadPhases } from './bench/bench-report';
 import { runBench } from './bench/run-bench';
 import { isClean } from './report/load-summary';
 import { localEnv, repoRoot } from './repo';
+import { emptyOrderTables } from './target/empty-order-tables';
 import { seedDemoData } from './target/seed-demo-data';
 import { SpawnedPlatform } from './target/spawned-platform';
 
@@ -18,6 +19,10 @@ async function main(): Promise<number> {
   const outDir = args.out ?? path.join(repoRoot, 'reports', 'bench', new Date().toISOString().replace(/[:.]/g, '-'));
   await mkdir(outDir, { recursive: true });
 
+  if (args.fresh) {
+    say('emptying the test databases\' orders and reservations');
+    await emptyOrderTables();
+  }
   say('seeding demo data into the test databases');
   seedDemoData('test');
   say('starting the services (test profile)');

@@ -3,6 +3,7 @@ import { runLoad } from './load/run-load';
 import { formatLoadSummary, isClean } from './report/load-summary';
 import { localEnv } from './repo';
 import { runningPlatform } from './target/running-platform';
+import { emptyOrderTables } from './target/empty-order-tables';
 import { seedDemoData } from './target/seed-demo-data';
 import { SpawnedPlatform } from './target/spawned-platform';
 import type { Target } from './target/target';
@@ -16,6 +17,10 @@ async function main(): Promise<number> {
   const say = (line: string) => process.stderr.write(`▸ ${line}\n`);
   let target: Target;
   if (args.spawn) {
+    if (args.fresh) {
+      say('emptying the test databases\' orders and reservations');
+      await emptyOrderTables();
+    }
     say('seeding demo data into the test databases');
     seedDemoData('test');
     say('starting the services (test profile)');

@@ -11,6 +11,7 @@ export interface BenchArgs {
   naiveSeconds: number;
   reads: number;
   profile: boolean;
+  fresh: boolean;
   serviceNodeOptions?: string;
   out?: string;
   json: boolean;
@@ -35,6 +36,8 @@ prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures an
   --naive-seconds S       measuring window of the naive pipeline (default 20)
   --reads N               GET samples after the pipeline phase (default 1000)
   --no-profile            skip the CPU-profiled run
+  --fresh                 empty the test databases' orders and reservations first (customers and
+                          products stay), so runs start alike and compare
   --service-node-options=O  NODE_OPTIONS for every service (experiments, e.g. a --require preload)
   --out DIR               where bench.json, summary.txt and profiles go (default reports/bench/<time>)
   --json                  print the result as JSON on stdout
@@ -56,6 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'naive-seconds': { type: 'string' },
       reads: { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
       'service-node-options': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -83,6 +87,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     naiveSeconds: num('naive-seconds', 20),
     reads: num('reads', 1000),
     profile: !values['no-profile'],
+    fresh: values.fresh,
     serviceNodeOptions: values['service-node-options'],
     out: values.out,
     json: values.json,

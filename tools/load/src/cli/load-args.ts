@@ -6,6 +6,7 @@ import type { Profile } from '../repo';
 /** The run's own options come from the command line as they are; the rest picks the target. */
 export interface LoadArgs extends Pick<LoadOptions, 'orders' | 'durationSeconds' | 'rate' | 'concurrency' | 'customers' | 'outOfStockShare'> {
   spawn: boolean;
+  fresh: boolean;
   gateway?: string;
   profile: Profile;
   validateOnly: boolean;
@@ -30,6 +31,8 @@ reconciles with the orders database and prints throughput, latency and resource 
   --customers N       fresh customers created for the run (default 500)
   --oos-share F       share of orders with a sold-out product (default 0.05)
   --spawn             start a platform of its own (test profile, free ports) instead of npm start's
+  --fresh             with --spawn: empty the test databases' orders and reservations first
+                      (customers and products stay), so runs start alike and compare
   --gateway URL       gateway of a running platform (default http://127.0.0.1:3000)
   --profile P         dev (npm start, default) or test: which databases a running platform uses
   --validate-only     POST /v1/orders/validate instead: the gateway alone, nothing published
@@ -60,6 +63,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
       customers: { type: 'string' },
       'oos-share': { type: 'string' },
       spawn: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
       gateway: { type: 'string' },
       profile: { type: 'string', default: 'dev' },
       'validate-only': { type: 'boolean', default: false },
@@ -75,6 +79,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
   const share = Number(values['oos-share'] ?? 0.05);
   if (!(share >= 0 && share <= 1)) throw new Error('--oos-share must be between 0 and 1');
   if (values.profile !== 'dev' && values.profile !== 'test') throw new Error('--profile must be dev or test');
+  if (values.fresh && !values.spawn) throw new Error('--fresh empties the test databases: it needs --spawn');
   const progress = values.progress ?? (process.stderr.isTTY ? 'bar' : 'lines');
   if (!['bar', 'lines', 'none'].includes(progress)) throw new Error('--progress must be bar, lines or none');
   return {
@@ -85,6 +90,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
     customers: positive('customers', values.customers) ?? 500,
     outOfStockShare: share,
     spawn: values.spawn,
+    fresh: values.fresh,
     gateway: values.gateway,
     profile: values.profile,
     validateOnly: values['validate-only'],
