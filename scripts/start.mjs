@@ -3,10 +3,18 @@ import { execFileSync } from 'node:child_process';
 import steps from './lib/steps.js';
 import localEnv from './lib/local-env.js';
 import supervisorModule from './lib/supervisor.js';
+import ports from './lib/ports.js';
 
 const { root, say, prepare, services } = steps;
 const { serviceEnv, defaultPorts } = localEnv;
 const { Supervisor } = supervisorModule;
+
+const taken = await ports.takenPorts(defaultPorts);
+if (taken.length > 0) {
+  const list = taken.map(([name, port]) => `${port} (${name})`).join(', ');
+  process.stderr.write(`${taken.length > 1 ? 'Ports' : 'Port'} ${list} already in use: is npm start running elsewhere? Stop it (Ctrl-C there) and try again.\n`);
+  process.exit(1);
+}
 
 prepare({ profile: 'dev', withSeed: true });
 
