@@ -60,10 +60,14 @@ export function createOutboxRelay({ transaction, outbox, publisher, logger, swee
   const tick = async () => {
     timer = undefined;
     if (stopped || running) return;
+    if (!publisher.isReady) {
+      // Nothing can be published now; the sweep takes these rows once the broker is back.
+      committed.clear();
+      if (!stopped) schedule(sweepMs);
+      return;
+    }
     let more = false;
-    running = publisher.isReady
-      ? relayOnce().catch((err) => (logger.warn({ err: (err as Error).message }, 'outbox relay failed'), false))
-      : Promise.resolve(false);
+    running = relayOnce().catch((err) => (logger.warn({ err: (err as Error).message }, 'outbox relay failed'), false));
     try {
       more = await running;
     } finally {
