@@ -4,10 +4,8 @@ import { benchUsage, parseBenchArgs } from './bench/bench-args';
 import { formatBench, loadPhases } from './bench/bench-report';
 import { runBench } from './bench/run-bench';
 import { isClean } from './report/load-summary';
-import { localEnv, repoRoot } from './repo';
-import { emptyOrderTables } from './target/empty-order-tables';
-import { seedDemoData } from './target/seed-demo-data';
-import { SpawnedPlatform } from './target/spawned-platform';
+import { repoRoot } from './repo';
+import { startTestPlatform } from './target/start-test-platform';
 
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
@@ -19,18 +17,7 @@ async function main(): Promise<number> {
   const outDir = args.out ?? path.join(repoRoot, 'reports', 'bench', new Date().toISOString().replace(/[:.]/g, '-'));
   await mkdir(outDir, { recursive: true });
 
-  if (args.fresh) {
-    say('emptying the test databases\' orders and reservations');
-    await emptyOrderTables();
-  }
-  say('seeding demo data into the test databases');
-  seedDemoData('test');
-  say('starting the services (test profile)');
-  const nodeOptions = args.serviceNodeOptions ? { NODE_OPTIONS: args.serviceNodeOptions } : undefined;
-  const platform = await SpawnedPlatform.start({
-    echo: args.verbose,
-    env: nodeOptions && Object.fromEntries(localEnv.services.map((s) => [s, nodeOptions])),
-  });
+  const platform = await startTestPlatform({ fresh: args.fresh, verbose: args.verbose, serviceNodeOptions: args.serviceNodeOptions, say });
   const stop = () => void platform.close().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -3,9 +3,7 @@ import { runLoad } from './load/run-load';
 import { formatLoadSummary, isClean } from './report/load-summary';
 import { localEnv } from './repo';
 import { runningPlatform } from './target/running-platform';
-import { emptyOrderTables } from './target/empty-order-tables';
-import { seedDemoData } from './target/seed-demo-data';
-import { SpawnedPlatform } from './target/spawned-platform';
+import { startTestPlatform } from './target/start-test-platform';
 import type { Target } from './target/target';
 
 async function main(): Promise<number> {
@@ -17,18 +15,7 @@ async function main(): Promise<number> {
   const say = (line: string) => process.stderr.write(`▸ ${line}\n`);
   let target: Target;
   if (args.spawn) {
-    if (args.fresh) {
-      say('emptying the test databases\' orders and reservations');
-      await emptyOrderTables();
-    }
-    say('seeding demo data into the test databases');
-    seedDemoData('test');
-    say('starting the services (test profile)');
-    const nodeOptions = args.serviceNodeOptions ? { NODE_OPTIONS: args.serviceNodeOptions } : undefined;
-    target = await SpawnedPlatform.start({
-      echo: args.verbose,
-      env: nodeOptions && Object.fromEntries(localEnv.services.map((s) => [s, nodeOptions])),
-    });
+    target = await startTestPlatform({ fresh: args.fresh, verbose: args.verbose, serviceNodeOptions: args.serviceNodeOptions, say });
   } else {
     target = runningPlatform(args.profile, args.gateway);
   }

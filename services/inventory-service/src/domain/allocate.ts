@@ -15,9 +15,9 @@ export interface ReservationRequest {
  * Decides a batch of reservations against locked stock, first come first served: an order is
  * reserved whole or not at all, and never beyond what is available.
  */
-export function allocate(requests: ReservationRequest[], stock: Map<string, StockLevel>, currency: string) {
+export function allocate(requests: ReservationRequest[], stock: Map<string, StockLevel>, currency: string): ReservationResult[] {
   const remaining = new Map([...stock].map(([id, level]) => [id, level.available]));
-  const results: ReservationResult[] = requests.map(({ orderId, items }) => {
+  return requests.map(({ orderId, items }): ReservationResult => {
     const unknown = items.filter((line) => !stock.has(line.productId)).map((line) => line.productId);
     if (unknown.length > 0) {
       return { orderId, status: 'REJECTED', rejection: { code: 'UNKNOWN_PRODUCT', message: 'Some products do not exist', productIds: unknown } };
@@ -32,7 +32,6 @@ export function allocate(requests: ReservationRequest[], stock: Map<string, Stoc
     const lines = items.map((line) => ({ ...line, unitPrice: stock.get(line.productId)!.price }));
     return { orderId, status: 'RESERVED', lines, currency };
   });
-  return { results, reservedByProduct: heldByProduct(results) };
 }
 
 /** What the given reservations hold, summed per product. */

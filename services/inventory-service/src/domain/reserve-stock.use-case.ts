@@ -25,7 +25,7 @@ export function createReserveStock({ transaction, products, reservations, curren
       const requests = orders.filter((o) => !seen.has(o.orderId));
       const productIds = [...new Set(requests.flatMap((o) => o.items.map((l) => l.productId)))];
       const stock = await products.lockStock(tx, productIds);
-      const { results } = allocate(requests, stock, currency);
+      const results = allocate(requests, stock, currency);
       const stored = await reservations.record(tx, results);
       const kept = results.filter((r) => stored.has(r.orderId));
       await products.addReserved(tx, heldByProduct(kept));
