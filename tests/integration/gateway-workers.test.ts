@@ -4,21 +4,43 @@ import { freePort } from '../support/ports';
 import { testEnv } from '../support/local-env';
 import { waitReady } from '../support/platform';
 
+async function startPrimary() {
+  const port = await freePort();
+  const primary = spawn(process.execPath, ['dist/main.js'], {
+    cwd: path.resolve(__dirname, '../../services/api-gateway'),
+    env: { ...testEnv('api-gateway', { ports: { 'api-gateway': port } }), GATEWAY_WORKERS: '2' },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) => primary.once('exit', (code) => resolve(code)));
+  return { port, primary, exited };
+}
+
+function workersOf(pid: number | undefined): string[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n');
+  } catch {
+    return []; // pgrep exits 1 when there is no child yet
+  }
+}
+
 describe('gateway worker processes', () => {
   it('when GATEWAY_WORKERS is 2, then two workers serve one port and SIGTERM drains both with exit 0', async () => {
-    const port = await freePort();
-    const primary = spawn(process.execPath, ['dist/main.js'], {
-      cwd: path.resolve(__dirname, '../../services/api-gateway'),
-      env: { ...testEnv('api-gateway', { ports: { 'api-gateway': port } }), GATEWAY_WORKERS: '2' },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((resolve) => primary.once('exit', (code) => resolve(code)));
+    const { port, primary, exited } = await startPrimary();
 
     await waitReady(`http://127.0.0.1:${port}/readyz`);
-    const workers = execFileSync('pgrep', ['-P', String(primary.pid)]).toString().trim().split('\n');
+    const workers = workersOf(primary.pid);
     primary.kill('SIGTERM');
 
     expect(workers).toHaveLength(2);
+    expect(await exited).toBe(0);
+  });
+
+  it('when SIGTERM arrives while the workers are still loading, then the primary still exits 0', async () => {
+    const { primary, exited } = await startPrimary();
+
+    while (workersOf(primary.pid).length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    primary.kill('SIGTERM');
+
     expect(await exited).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ export function runWorkers(count: number, runWorker: () => void, logger: Logger)
   const fork = () => cluster.fork().on('exit', (code, signal) => {
     if (stopping) return;
     logger.warn({ code, signal }, 'worker died, starting another');
-    setTimeout(fork, 500);
+    setTimeout(() => stopping || fork(), 500);
   });
   for (let i = 0; i < count; i += 1) fork();
 
@@ -25,8 +25,10 @@ export function runWorkers(count: number, runWorker: () => void, logger: Logger)
     let left = workers.length;
     if (left === 0) process.exit(0);
     for (const worker of workers) {
-      worker?.once('exit', (code) => {
-        failed ||= code !== 0;
+      // A worker killed by the very signal passed on had not yet installed its handlers (it was
+      // still loading), so it had accepted nothing and its death loses nothing.
+      worker?.once('exit', (code, killedBy) => {
+        failed ||= code !== 0 && killedBy !== signal;
         left -= 1;
         if (left === 0) process.exit(failed ? 1 : 0);
       });
