@@ -87,3 +87,31 @@ describe('load tool command line', () => {
     expect(parseLoadArgs(['--spawn']).fresh).toBe(false);
   });
 });
+
+describe('load tool process probes', () => {
+  it('when processes of a command come and go, then the probe counts the new one and keeps the CPU of the one that left', async () => {
+    const { spawn } = await import('node:child_process');
+    const { copyFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { commandProbe } = await import('../../tools/load/src/probes/proc-probes');
+    // A command name nothing else on the machine runs.
+    const sleeper = `${mkdtempSync(`${tmpdir()}/probe-`)}/probe-sleeper`;
+    copyFileSync('/bin/sleep', sleeper);
+    const probe = commandProbe('sleepers', 'probe-sleeper');
+    const start = (seconds: string) => spawn(sleeper, [seconds], { stdio: 'ignore' });
+    const first = start('30');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const one = await probe.sample();
+
+    first.kill();
+    await new Promise((resolve) => first.once('exit', resolve));
+    const second = start('30');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const two = await probe.sample();
+    second.kill();
+
+    expect(one?.rssBytes).toBeGreaterThan(0);
+    expect(two?.rssBytes).toBeGreaterThan(0);
+    expect(two!.cpuSeconds).toBeGreaterThanOrEqual(one!.cpuSeconds);
+  });
+});

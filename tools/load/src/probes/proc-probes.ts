@@ -44,22 +44,29 @@ export function pidProbe(name: string, pidOf: () => number | undefined): Resourc
  * Every process with this command name (postgres backends, RabbitMQ's beam.smp). CPU is summed
  * per pid, keeping the last value of processes that exited, so the total never goes backwards.
  * RSS is summed only when asked: postgres backends share their buffers, so their sum means nothing.
+ * Each pid's command name is read once: the scan runs every second while the load tool shares
+ * the machine with what it measures, so it reads only what it reports.
  */
 export function commandProbe(name: string, command: string, { rss = true }: { rss?: boolean } = {}): ResourceProbe {
   const lastCpu = new Map<number, number>();
+  const matches = new Map<number, boolean>();
   return {
     name,
     async sample(): Promise<ProbeSample | undefined> {
       let rssBytes = 0;
+      const alive = new Set<number>();
       for (const entry of await readdir('/proc')) {
         const pid = Number(entry);
         if (!Number.isInteger(pid)) continue;
-        const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
-        if (comm.trim() !== command) continue;
+        alive.add(pid);
+        if (!matches.has(pid)) matches.set(pid, (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === command);
+        if (!matches.get(pid)) continue;
         const cpu = await cpuSecondsOf(pid);
         if (cpu !== undefined) lastCpu.set(pid, cpu);
-        rssBytes += (await statusKb(pid, 'VmRSS')) ?? 0;
+        if (rss) rssBytes += (await statusKb(pid, 'VmRSS')) ?? 0;
       }
+      // A pid that is gone may come back as another program.
+      for (const pid of matches.keys()) if (!alive.has(pid)) matches.delete(pid);
       if (lastCpu.size === 0) return undefined;
       let cpuSeconds = 0;
       for (const cpu of lastCpu.values()) cpuSeconds += cpu;
