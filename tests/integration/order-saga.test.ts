@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { Client } from 'pg';
 import {
   customerRpc,
   deadLetterQueue,
@@ -19,7 +20,7 @@ import {
 import { countDeadLetters, purgeDeadLetters } from '@shop/messaging';
 import { eventually } from '../support/api';
 import { startBackend } from '../support/in-process';
-import { BROKER_URL } from '../support/local-env';
+import { BROKER_URL, testEnv } from '../support/local-env';
 import { rawConnection, startRpcClient, takeMessage } from '../support/broker';
 
 let backend: { stop(): Promise<void> };
@@ -27,9 +28,12 @@ let client: Awaited<ReturnType<typeof startRpcClient>>;
 let connection: ChannelModel;
 let channel: ConfirmChannel;
 let eventsQueue: string;
+let ordersDb: Client;
 
 beforeAll(async () => {
   backend = await startBackend();
+  ordersDb = new Client({ connectionString: testEnv('order-management').DATABASE_URL });
+  await ordersDb.connect();
   client = await startRpcClient();
   connection = await rawConnection();
   channel = await connection.createConfirmChannel();
@@ -38,6 +42,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await ordersDb?.end();
   await connection?.close();
   await client?.close();
   await backend?.stop();
@@ -104,6 +109,23 @@ describe('order-management saga', () => {
     expect(product.available).toBe(8);
     const page = await call<{ items: OrderView[] }>(queues.orderRpc, orderRpc.list, { caller: { customerId, role: 'customer' }, limit: 10 });
     expect(page.items.map((o) => o.orderId)).toEqual([cmd.orderId]);
+  });
+
+  it('when an earlier attempt recorded the order PENDING and died before deciding, then the redelivered command decides it once', async () => {
+    const { customerId, productId } = await fixture(10, 500);
+    const cmd = command(customerId, productId, 2);
+    await ordersDb.query(
+      `INSERT INTO orders (id, customer_id, status, items, currency, shipping_address, accepted_at) VALUES ($1, $2, 'PENDING', $3, 'EUR', $4, $5)`,
+      [cmd.orderId, customerId, JSON.stringify(cmd.items), JSON.stringify(cmd.shippingAddress), cmd.acceptedAt],
+    );
+
+    await placeOrder(cmd);
+
+    expect(await settled(cmd.orderId)).toMatchObject({ status: 'CONFIRMED', total: 1000, items: [{ productId, quantity: 2, unitPrice: 500 }] });
+    const event = await takeMessage(connection, eventsQueue, (m) => JSON.parse(m.content.toString()).orderId === cmd.orderId);
+    expect(JSON.parse(event!.content.toString())).toMatchObject({ status: 'CONFIRMED', total: 1000, customerId });
+    const product = await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId });
+    expect(product.available).toBe(8);
   });
 
   it('when a command is malformed or invalid, then it is dead-lettered with the reason and valid orders still flow', async () => {

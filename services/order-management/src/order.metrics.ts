@@ -1,5 +1,5 @@
 import type { Metrics } from '@shop/platform';
-import type { Order } from './domain/order';
+import type { DecidedOrder } from './domain/order';
 
 export function createOrderMetrics(metrics: Metrics) {
   const processed = metrics.counter('orders_processed_total', 'Orders that reached a final state, by outcome', ['outcome']);
@@ -12,7 +12,7 @@ export function createOrderMetrics(metrics: Metrics) {
 
   return {
     batchSize,
-    decided(orders: Order[]) {
+    decided(orders: DecidedOrder[]) {
       const now = Date.now();
       for (const order of orders) {
         processed.inc({ outcome: order.status.toLowerCase() });

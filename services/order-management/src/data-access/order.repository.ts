@@ -8,36 +8,26 @@ export function createOrderRepository(): OrderRepository {
       const input = JSON.stringify(
         orders.map((o) => ({ id: o.orderId, customer_id: o.customerId, items: o.items, shipping_address: o.shippingAddress, accepted_at: o.acceptedAt })),
       );
-      // The final SELECT runs on the statement's snapshot: it sees orders stored before, not the
-      // ones this statement inserts, which come back from `inserted` instead.
-      const rows: Array<Pick<OrderRow, 'id' | 'customer_id' | 'status' | 'items' | 'shipping_address' | 'accepted_at'>> = await tx.query(
-        `WITH input AS (
-           SELECT * FROM jsonb_to_recordset($1::jsonb)
-             AS d(id uuid, customer_id uuid, items jsonb, shipping_address jsonb, accepted_at timestamptz)
-         ), inserted AS (
-           INSERT INTO orders (id, customer_id, status, items, currency, shipping_address, accepted_at)
-           SELECT id, customer_id, 'PENDING', items, $2, shipping_address, accepted_at FROM input
-           ON CONFLICT (id) DO NOTHING
-           RETURNING id, customer_id, status, items, shipping_address, accepted_at
-         )
-         SELECT * FROM inserted
-         UNION ALL
-         SELECT o.id, o.customer_id, o.status, o.items, o.shipping_address, o.accepted_at
-         FROM orders o JOIN input USING (id) WHERE o.id NOT IN (SELECT id FROM inserted)`,
+      const inserted: Array<{ id: string }> = await tx.query(
+        `INSERT INTO orders (id, customer_id, status, items, currency, shipping_address, accepted_at)
+         SELECT id, customer_id, 'PENDING', items, $2, shipping_address, accepted_at
+         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, customer_id uuid, items jsonb, shipping_address jsonb, accepted_at timestamptz)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
         [input, currency],
       );
-      return rows.map((r) => ({
-        orderId: r.id,
-        customerId: r.customer_id,
-        status: r.status,
-        items: r.items.map(({ productId, quantity }) => ({ productId, quantity })),
-        shippingAddress: r.shipping_address,
-        acceptedAt: new Date(r.accepted_at).toISOString(),
-      }));
+      const pending = new Set(inserted.map((r) => r.id));
+      if (pending.size === orders.length) return pending;
+      // Known ids (a redelivery): a fresh statement sees the rows, also those a concurrent
+      // transaction committed while this insert waited on them.
+      const known = orders.map((o) => o.orderId).filter((id) => !pending.has(id));
+      const stillPending: Array<{ id: string }> = await tx.query(`SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`, [known]);
+      for (const r of stillPending) pending.add(r.id);
+      return pending;
     },
 
     async decide(tx, decisions: Decision[]) {
-      if (decisions.length === 0) return [];
+      if (decisions.length === 0) return new Map();
       const input = JSON.stringify(
         decisions.map((d) =>
           d.status === 'CONFIRMED'
@@ -45,17 +35,17 @@ export function createOrderRepository(): OrderRepository {
             : { id: d.orderId, status: d.status, name: d.customerName, email: d.customerEmail, rejection: d.rejection },
         ),
       );
-      const [rows]: [OrderRow[]] = await tx.query(
+      const [rows]: [Array<{ id: string; updated_at: Date }>] = await tx.query(
         `UPDATE orders o SET status = d.status, items = COALESCE(d.items, o.items), total = d.total,
            currency = COALESCE(d.currency, o.currency), customer_name = d.name, customer_email = d.email,
            shipping_address = COALESCE(d.address, o.shipping_address), rejection = d.rejection, updated_at = now()
          FROM jsonb_to_recordset($1::jsonb)
            AS d(id uuid, status text, items jsonb, total bigint, currency text, name text, email text, address jsonb, rejection jsonb)
          WHERE o.id = d.id AND o.status = 'PENDING'
-         RETURNING ${orderColumns('o')}`,
+         RETURNING o.id, o.updated_at`,
         [input],
       );
-      return rows.map(toOrder);
+      return new Map(rows.map((r) => [r.id, r.updated_at.toISOString()]));
     },
 
     async find(tx, orderId, forUpdate = false) {

@@ -1,5 +1,5 @@
 import type { CustomerView, Rejection, ReservationResult } from '@shop/contracts';
-import type { Decision, PendingOrder } from './order';
+import type { DecidedOrder, Decision, PendingOrder } from './order';
 
 /** The customer check comes first: a refused customer never holds stock. */
 export function customerRejection(customer: CustomerView | undefined): Rejection | undefined {
@@ -30,4 +30,17 @@ export function decideOrder(order: PendingOrder, customer: CustomerView, reserva
     case 'RELEASED':
       return undefined;
   }
+}
+
+/**
+ * The order as the decision stored it, built from what the batch already holds instead of read
+ * back: `currency` is the one it was recorded with, kept by a rejection.
+ */
+export function decidedOrder(order: PendingOrder, decision: Decision, updatedAt: string, currency: string): DecidedOrder {
+  const common = { orderId: order.orderId, customerId: order.customerId, acceptedAt: order.acceptedAt, updatedAt };
+  if (decision.status === 'CONFIRMED') {
+    return { ...common, status: 'CONFIRMED', items: decision.items, total: decision.total, currency: decision.currency };
+  }
+  const items = order.items.map(({ productId, quantity }) => ({ productId, quantity, unitPrice: null }));
+  return { ...common, status: 'REJECTED', items, total: null, currency, rejectionReason: decision.rejection };
 }

@@ -1,5 +1,5 @@
 import { messageTypes, newId, routingKeys, type OrderEvent } from '@shop/contracts';
-import type { Order, OrderEventRecord } from './order';
+import type { DecidedOrder, OrderEventRecord } from './order';
 
 const routes = {
   CONFIRMED: { routingKey: routingKeys.orderConfirmed, type: messageTypes.orderConfirmed },
@@ -8,7 +8,7 @@ const routes = {
 } as const;
 
 /** The event for an order that reached CONFIRMED, REJECTED or CANCELLED, stored in the outbox. */
-export function orderEvent(order: Order): OrderEventRecord {
+export function orderEvent(order: DecidedOrder): OrderEventRecord {
   if (order.status === 'PENDING') throw new Error('a pending order has no event');
   const payload: OrderEvent = {
     orderId: order.orderId,

@@ -3,6 +3,9 @@ import type { Tx } from '@shop/platform';
 
 export type Order = OrderView;
 
+/** What an event and the metrics need of an order that reached a final state. */
+export type DecidedOrder = Pick<Order, 'orderId' | 'customerId' | 'status' | 'total' | 'currency' | 'items' | 'rejectionReason' | 'acceptedAt' | 'updatedAt'>;
+
 /** An order as accepted, before the saga decided it. */
 export interface PendingOrder {
   orderId: string;
@@ -33,10 +36,13 @@ export interface OrderEventRecord {
 }
 
 export interface OrderRepository {
-  /** Records new orders as PENDING (a known id is left as it is) and returns the stored state of every id. */
-  recordPending(tx: Tx, orders: PendingOrder[], currency: string): Promise<Array<{ status: Order['status'] } & PendingOrder>>;
-  /** Applies decisions to orders still PENDING; returns the ids it changed. */
-  decide(tx: Tx, decisions: Decision[]): Promise<Order[]>;
+  /**
+   * Records new orders as PENDING (a known id is left as it is) and returns the ids that are
+   * PENDING now: the new ones and those an earlier attempt recorded but did not decide.
+   */
+  recordPending(tx: Tx, orders: PendingOrder[], currency: string): Promise<Set<string>>;
+  /** Applies decisions to orders still PENDING; returns the ids it changed with their update time. */
+  decide(tx: Tx, decisions: Decision[]): Promise<Map<string, string>>;
   find(tx: Tx, orderId: string, forUpdate?: boolean): Promise<Order | undefined>;
   listForCustomer(tx: Tx, query: { customerId: string; status?: string; limit: number; beforeId?: string }): Promise<Order[]>;
   setStatus(tx: Tx, orderId: string, status: Order['status']): Promise<Order>;

@@ -1,7 +1,7 @@
 import type { CustomerView, PlaceOrderCommand, ReservationResult } from '@shop/contracts';
 import type { Transactional } from '@shop/platform';
-import { customerRejection, decideOrder } from './decide-order';
-import type { Decision, Order, OrderRepository, Outbox, PendingOrder } from './order';
+import { customerRejection, decidedOrder, decideOrder } from './decide-order';
+import type { DecidedOrder, Decision, OrderRepository, Outbox, PendingOrder } from './order';
 import { orderEvent } from './order-events';
 
 export interface CustomerDirectory {
@@ -20,7 +20,7 @@ interface Deps {
   inventory: StockReservations;
   currency: string;
   /** Called after commit with the orders this batch moved to a final state and their outbox ids. */
-  onDecided?: (orders: Order[], outboxIds: string[]) => void;
+  onDecided?: (orders: DecidedOrder[], outboxIds: string[]) => void;
   /** Runs inside the decision transaction just before it commits (the fault suite crashes here). */
   beforeCommit?: () => void;
 }
@@ -41,9 +41,10 @@ const toPending = (c: PlaceOrderCommand): PendingOrder => ({
 export function createPlaceOrders({ transaction, orders, outbox, customers, inventory, currency, onDecided, beforeCommit }: Deps) {
   return async (commands: PlaceOrderCommand[]): Promise<void> => {
     const unique = [...new Map(commands.map((c) => [c.orderId, toPending(c)])).values()];
-    const stored = await transaction((tx) => orders.recordPending(tx, unique, currency));
-    const pending = stored.filter((o) => o.status === 'PENDING');
+    const pendingIds = await transaction((tx) => orders.recordPending(tx, unique, currency));
+    const pending = unique.filter((o) => pendingIds.has(o.orderId));
     if (pending.length === 0) return;
+    const pendingById = new Map(pending.map((o) => [o.orderId, o]));
 
     const found = await customers.getMany([...new Set(pending.map((o) => o.customerId))]);
     const customerById = new Map(found.map((c) => [c.customerId, c]));
@@ -67,7 +68,10 @@ export function createPlaceOrders({ transaction, orders, outbox, customers, inve
     }
 
     const { changed, outboxIds } = await transaction(async (tx) => {
-      const changed = await orders.decide(tx, decisions);
+      const updatedAt = await orders.decide(tx, decisions);
+      const changed = decisions
+        .filter((d) => updatedAt.has(d.orderId))
+        .map((d) => decidedOrder(pendingById.get(d.orderId)!, d, updatedAt.get(d.orderId)!, currency));
       const outboxIds = await outbox.append(tx, changed.map(orderEvent));
       beforeCommit?.();
       return { changed, outboxIds };
