@@ -115,3 +115,18 @@ describe('load tool process probes', () => {
     expect(two!.cpuSeconds).toBeGreaterThanOrEqual(one!.cpuSeconds);
   });
 });
+
+describe('bench broker cost', () => {
+  it('when messages are paced through the real broker, then its CPU per 1,000 is measured for both kinds and --broker-cost-seconds 0 skips it', async () => {
+    const { measureBrokerCost } = await import('../../tools/load/src/bench/broker-cost');
+    const { parseBenchArgs } = await import('../../tools/load/src/bench/bench-args');
+    const { BROKER_URL } = await import('../support/local-env');
+
+    const cost = await measureBrokerCost({ brokerUrl: BROKER_URL, rate: 2000, seconds: 1 });
+
+    expect(cost.persistent).toBeGreaterThan(0);
+    expect(cost.transient).toBeGreaterThan(0);
+    expect(parseBenchArgs(['--broker-cost-seconds', '0']).brokerCostSeconds).toBe(0);
+    expect(parseBenchArgs([]).brokerCostSeconds).toBe(8);
+  });
+});

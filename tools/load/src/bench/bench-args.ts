@@ -7,6 +7,7 @@ export interface BenchArgs {
   concurrency: number;
   customers: number;
   mqMessages: number;
+  brokerCostSeconds: number;
   dbRows: number;
   naiveSeconds: number;
   reads: number;
@@ -32,6 +33,7 @@ prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures an
   --concurrency C         requests in flight (default 64)
   --customers N           fresh customers per load phase (default 500)
   --mq-messages N         messages for R_mq (default 50000)
+  --broker-cost-seconds S  seconds of each broker-cost measurement (default 8; 0 skips it)
   --db-rows N             rows for R_db at each concurrency (default 5000)
   --naive-seconds S       measuring window of the naive pipeline (default 20)
   --reads N               GET samples after the pipeline phase (default 1000)
@@ -55,6 +57,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       concurrency: { type: 'string' },
       customers: { type: 'string' },
       'mq-messages': { type: 'string' },
+      'broker-cost-seconds': { type: 'string' },
       'db-rows': { type: 'string' },
       'naive-seconds': { type: 'string' },
       reads: { type: 'string' },
@@ -83,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     concurrency: num('concurrency', 64),
     customers: num('customers', 500),
     mqMessages: num('mq-messages', 50_000),
+    brokerCostSeconds: num('broker-cost-seconds', 8),
     dbRows: num('db-rows', 5000),
     naiveSeconds: num('naive-seconds', 20),
     reads: num('reads', 1000),

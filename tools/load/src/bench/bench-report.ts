@@ -10,6 +10,14 @@ export function loadPhases(result: BenchResult): LoadResult[] {
   return [result.warmup, result.rHttp, result.pipeline, result.at70, result.naive, ...(result.profiled ? [result.profiled.run] : [])];
 }
 
+function formatBrokerCost({ brokerCost: c, pipeline }: BenchResult): string {
+  const ours = pipeline.resources.find((u) => u.name === 'rabbitmq')?.cpuPer1000;
+  return (
+    `Broker at the pipeline's rate (${rate(c!.rate)}, ${c!.seconds} s each): ${c!.persistent.toFixed(3)} CPU-s per 1,000 persistent messages, ` +
+    `${c!.transient.toFixed(3)} transient; the pipeline's RabbitMQ: ${ours === undefined ? 'n/a' : ours.toFixed(3)} per 1,000 orders`
+  );
+}
+
 /** The figures and the targets of the issue, each marked met or missed. */
 export function formatBench(result: BenchResult): string {
   const { machine: m, pipeline, at70, naive, rHttp, rMq, rDb, ratios } = result;
@@ -27,6 +35,7 @@ export function formatBench(result: BenchResult): string {
     '',
     ...loadPhases(result).flatMap((p) => [formatLoadSummary(p), '']),
     `R_mq   ${rate(rMq.perSecond)} (${rMq.messages} persistent ${rMq.payloadBytes}-byte messages, publish with confirms + consume with acks, ${rMq.seconds.toFixed(1)} s)`,
+    ...(result.brokerCost ? [formatBrokerCost(result)] : []),
     ...rDb.map((d) => `R_db   ${rate(d.perSecond)} at concurrency ${d.concurrency} (${d.rows} single-row transactions, ${d.seconds.toFixed(1)} s)`),
     '',
     'Summary',

@@ -11,7 +11,7 @@ export interface BrokerBaseline {
 }
 
 /** A PlaceOrder command of the usual size: three lines, no address. */
-const payload = () =>
+export const payload = () =>
   Buffer.from(
     JSON.stringify({
       orderId: '01a2b3c4-0000-7000-8000-000000000000',

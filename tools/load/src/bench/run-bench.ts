@@ -4,6 +4,7 @@ import type { ProfileSummary } from '../profile/cpu-profile';
 import type { SpawnedPlatform } from '../target/spawned-platform';
 import type { BenchArgs } from './bench-args';
 import { measureBroker, type BrokerBaseline } from './broker-baseline';
+import { measureBrokerCost, type BrokerCost } from './broker-cost';
 import { measureDatabase, type DatabaseBaseline } from './database-baseline';
 import { machineInfo, placeOrderConsumers, type MachineInfo } from './environment';
 import { withCpuProfiles } from './profiled-run';
@@ -18,6 +19,8 @@ export interface BenchResult {
   rMq: BrokerBaseline;
   rDb: DatabaseBaseline[];
   pipeline: LoadResult;
+  /** The broker's CPU per message at the pipeline's rate; undefined with --broker-cost-seconds 0. */
+  brokerCost?: BrokerCost;
   at70: LoadResult;
   naive: LoadResult;
   profiled?: { run: LoadResult; profiles: ProfileSummary[] };
@@ -68,6 +71,12 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
     durationSeconds: args.pipelineSeconds,
     reads: args.reads,
   });
+  let brokerCost: BrokerCost | undefined;
+  if (args.brokerCostSeconds > 0) {
+    const rate = Math.round(pipeline.processedPerSecond);
+    say(`broker cost: ${rate} messages/s for ${args.brokerCostSeconds} s, persistent then transient`);
+    brokerCost = await measureBrokerCost({ brokerUrl: platform.brokerUrl, rate, seconds: args.brokerCostSeconds });
+  }
   const rate70 = Math.max(1, Math.round(pipeline.processedPerSecond * 0.7));
   // Latency is measured in a steady state: the saturating phase before leaves a large heap,
   // a busy broker and fresh Postgres work behind, so five seconds at the new rate come first.
@@ -107,6 +116,7 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
     rMq,
     rDb,
     pipeline,
+    brokerCost,
     at70,
     naive,
     profiled,
