@@ -1,6 +1,7 @@
 export * from './topology';
 export * from './types';
 export * from './common.schemas';
+export * from './compiled-schema';
 export * from './order-messages';
 export * from './rpc-methods';
 export * from './rpc-results';

@@ -1,5 +1,6 @@
 import Joi from 'joi';
-import { money, orderLinesSchema, shippingAddressSchema, uuid } from './common.schemas';
+import { compileSchema } from './compiled-schema';
+import { money, orderLinesJson, shippingAddressSchema, uuid, uuidJson } from './common.schemas';
 
 /**
  * Request/reply methods each service serves on its RPC queue. The message `type` property names
@@ -39,13 +40,20 @@ export const customerRpc = {
 export const inventoryRpc = {
   reserve: {
     name: 'inventory.reserve',
-    schema: Joi.object({
-      orders: Joi.array()
-        .items(Joi.object({ orderId: uuid.required(), items: orderLinesSchema }))
-        .min(1)
-        .max(5000)
-        .unique('orderId')
-        .required(),
+    // Compiled: one request carries a whole batch of orders.
+    schema: compileSchema<{ orders: Array<{ orderId: string; items: Array<{ productId: string; quantity: number }> }> }>({
+      type: 'object',
+      additionalProperties: false,
+      required: ['orders'],
+      properties: {
+        orders: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 5000,
+          uniqueBy: 'orderId',
+          items: { type: 'object', additionalProperties: false, required: ['orderId', 'items'], properties: { orderId: uuidJson, items: orderLinesJson } },
+        },
+      },
     }),
   },
   release: {

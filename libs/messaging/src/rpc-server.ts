@@ -1,17 +1,18 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type Joi from 'joi';
+import type { MessageSchema } from '@shop/contracts';
 import { AppError, validationError, type Logger, type Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { decode, encode } from './codec';
 import { declareRpcQueue } from './topology';
 
 export interface RpcMethod {
-  schema: Joi.ObjectSchema;
+  /** A joi schema or a compiled one: both validate and return `{ value, error }`. */
+  schema: MessageSchema;
   handle: (input: any) => Promise<unknown>;
 }
 
 /** Binds a method of the contracts to its use case. */
-export const rpcMethod = <I>(definition: { name: string; schema: Joi.ObjectSchema }, handle: (input: I) => Promise<unknown>) =>
+export const rpcMethod = <I>(definition: { name: string; schema: MessageSchema }, handle: (input: I) => Promise<unknown>) =>
   [definition.name, { schema: definition.schema, handle }] as const;
 
 export interface RpcServerOptions {
