@@ -1,13 +1,13 @@
 import { formatProfile } from '../profile/cpu-profile';
 import { formatLoadSummary, isClean, ms, rate } from '../report/load-summary';
 import type { LoadResult } from '../load/run-load';
-import type { BenchResult } from './run-bench';
+import { meanRHttp, type BenchResult } from './run-bench';
 
 const services = ['api-gateway', 'order-management', 'customer-service', 'inventory-service'];
 const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 export function loadPhases(result: BenchResult): LoadResult[] {
-  return [result.warmup, result.rHttp, result.pipeline, result.at70, result.naive, ...(result.profiled ? [result.profiled.run] : [])];
+  return [result.warmup, result.rHttp, result.pipeline, result.rHttpAfter, result.at70, result.naive, ...(result.profiled ? [result.profiled.run] : [])];
 }
 
 function formatBrokerCost({ brokerCost: c, pipeline }: BenchResult): string {
@@ -20,7 +20,7 @@ function formatBrokerCost({ brokerCost: c, pipeline }: BenchResult): string {
 
 /** The figures and the targets of the issue, each marked met or missed. */
 export function formatBench(result: BenchResult): string {
-  const { machine: m, pipeline, at70, naive, rHttp, rMq, rDb, ratios } = result;
+  const { machine: m, pipeline, at70, naive, rHttp, rHttpAfter, rMq, rDb, ratios } = result;
   const peakRss = Math.max(
     ...loadPhases(result).flatMap((p) => p.resources.filter((u) => services.includes(u.name)).map((u) => u.peakRssMb ?? 0)),
   );
@@ -39,7 +39,7 @@ export function formatBench(result: BenchResult): string {
     ...rDb.map((d) => `R_db   ${rate(d.perSecond)} at concurrency ${d.concurrency} (${d.rows} single-row transactions, ${d.seconds.toFixed(1)} s)`),
     '',
     'Summary',
-    `  R_http (gateway alone)           ${rate(rHttp.acceptedPerSecond)}`,
+    `  R_http (gateway alone)           ${rate(meanRHttp(result))}  (${rate(rHttp.acceptedPerSecond)} before the pipeline, ${rate(rHttpAfter.acceptedPerSecond)} after)`,
     `  R_mq (broker alone)              ${rate(rMq.perSecond)}`,
     `  R_db (1 row/tx, c=${rDb.map((d) => d.concurrency).join(', c=')})          ${rDb.map((d) => rate(d.perSecond)).join(', ')}`,
     `  pipeline, processed/s            ${rate(pipeline.processedPerSecond)}  (accepted ${rate(pipeline.acceptedPerSecond)})`,
