@@ -142,6 +142,43 @@ describe('order-management saga', () => {
     await expect(call(queues.orderRpc, orderRpc.get, { orderId: bad.orderId, caller: admin })).rejects.toMatchObject({ status: 404 });
   });
 
+  it('when one PlaceOrders message carries three orders, one of them invalid, then the two valid ones are decided and the message is dead-lettered naming the third', async () => {
+    const { customerId, productId } = await fixture(10);
+    const first = command(customerId, productId);
+    const second = command(customerId, productId, 2);
+    const bad = { ...command(customerId, productId), items: [{ productId, quantity: 0 }] };
+    const messageId = newId();
+
+    channel.publish(exchanges.commands, routingKeys.placeOrder, Buffer.from(JSON.stringify({ commands: [first, bad, second] })), {
+      persistent: true,
+      messageId,
+      type: messageTypes.placeOrders,
+    });
+    await channel.waitForConfirms();
+
+    expect((await settled(first.orderId)).status).toBe('CONFIRMED');
+    expect((await settled(second.orderId)).status).toBe('CONFIRMED');
+    const dead = await takeMessage(connection, deadLetterQueue(queues.placeOrder), (m) => m.properties.messageId === messageId);
+    expect(String(dead?.properties.headers?.['x-dead-letter-reason'])).toContain(`order ${bad.orderId}`);
+    await expect(call(queues.orderRpc, orderRpc.get, { orderId: bad.orderId, caller: admin })).rejects.toMatchObject({ status: 404 });
+    const product = await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId });
+    expect(product.available).toBe(7);
+  });
+
+  it('when a PlaceOrders message holds no command list, then it is dead-lettered as malformed', async () => {
+    const messageId = newId();
+
+    channel.publish(exchanges.commands, routingKeys.placeOrder, Buffer.from(JSON.stringify({ commands: 'none' })), {
+      persistent: true,
+      messageId,
+      type: messageTypes.placeOrders,
+    });
+    await channel.waitForConfirms();
+
+    const dead = await takeMessage(connection, deadLetterQueue(queues.placeOrder), (m) => m.properties.messageId === messageId);
+    expect(String(dead?.properties.headers?.['x-dead-letter-reason'])).toContain('"commands" must hold 1 to');
+  });
+
   it('when a confirmed order is cancelled, then it is CANCELLED, order.cancelled is published and the stock returns', async () => {
     const { customerId, productId } = await fixture(4);
     const cmd = command(customerId, productId, 4);

@@ -5,12 +5,18 @@ import type { OrderLine, OrderStatus, Rejection, ShippingAddress } from './types
 
 export const messageTypes = {
   placeOrder: 'PlaceOrder',
+  placeOrders: 'PlaceOrders',
   orderConfirmed: 'OrderConfirmed',
   orderRejected: 'OrderRejected',
   orderCancelled: 'OrderCancelled',
 } as const;
 
-/** The command the gateway publishes once per accepted order; its messageId is the orderId. */
+/**
+ * The command for one accepted order. The gateway sends the commands of one tick together in a
+ * PlaceOrders message (`PlaceOrdersMessage`); a PlaceOrder message carries a single one and has
+ * the order id as its messageId (COMMANDS_PER_MESSAGE=1, and any producer that sends them one
+ * by one). order-management takes both and is idempotent per order id, never per message.
+ */
 export interface PlaceOrderCommand {
   orderId: string;
   customerId: string;
@@ -18,6 +24,14 @@ export interface PlaceOrderCommand {
   shippingAddress?: ShippingAddress;
   acceptedAt: string;
 }
+
+/** The body of a PlaceOrders message: each command is checked on its own. */
+export interface PlaceOrdersMessage {
+  commands: PlaceOrderCommand[];
+}
+
+/** At most this many commands share one message. */
+export const maxCommandsPerMessage = 500;
 
 /** Compiled: order-management checks every command, thousands per second. */
 export const placeOrderCommandSchema = compileSchema<PlaceOrderCommand>({

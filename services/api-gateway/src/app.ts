@@ -76,7 +76,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     metrics,
     tokens: { secret: config.jwtSecret, issuer: config.jwtIssuer },
     placeOrder: createPlaceOrder({
-      commands: createOrderCommands(publisher),
+      commands: createOrderCommands(publisher, config.commandsPerMessage),
       idempotency: orderService,
       clock: { now: () => new Date() },
       ids: { newId },

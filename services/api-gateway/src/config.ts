@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { maxCommandsPerMessage } from '@shop/contracts';
 import { loadServiceConfig } from '@shop/platform';
 
 interface Own {
@@ -8,6 +9,7 @@ interface Own {
   PUBLISH_TIMEOUT_MS: number;
   RPC_TIMEOUT_MS: number;
   GATEWAY_WORKERS: number;
+  COMMANDS_PER_MESSAGE: number;
 }
 
 export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
@@ -21,6 +23,7 @@ export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
       PUBLISH_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       RPC_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       GATEWAY_WORKERS: Joi.number().integer().min(1).max(64).default(1),
+      COMMANDS_PER_MESSAGE: Joi.number().integer().min(1).max(maxCommandsPerMessage).default(100),
     },
     (raw: Own) => ({
       port: raw.PORT,
@@ -30,6 +33,8 @@ export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
       rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
       /** HTTP worker processes sharing the port; more than one only where the gateway is CPU-bound. */
       workers: raw.GATEWAY_WORKERS,
+      /** PlaceOrder commands of one event-loop turn that share a message; 1 sends each alone. */
+      commandsPerMessage: raw.COMMANDS_PER_MESSAGE,
     }),
   );
 

@@ -57,6 +57,12 @@ export async function metricValue(http: ReturnType<typeof request>, name: string
  * Consumes the place-order queue from a channel the test owns and keeps only the messages it
  * asks for; anything else (another suite's commands) is held unacked and requeued on close.
  */
+/** A PlaceOrder message keyed by the order id, or a PlaceOrders message holding its command. */
+const carries = (message: ConsumeMessage, orderId: string): boolean =>
+  message.properties.messageId === orderId ||
+  (message.properties.type === 'PlaceOrders' &&
+    (JSON.parse(message.content.toString('utf8')) as { commands: Array<{ orderId: string }> }).commands.some((c) => c.orderId === orderId));
+
 export async function tapPlaceOrderQueue() {
   const connection: ChannelModel = await amqp.connect(brokerUrl);
   const channel: Channel = await connection.createChannel();
@@ -76,14 +82,14 @@ export async function tapPlaceOrderQueue() {
     async take(orderId: string, timeoutMs = 5000): Promise<ConsumeMessage> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const index = seen.findIndex((m) => m.properties.messageId === orderId);
+        const index = seen.findIndex((m) => carries(m, orderId));
         if (index >= 0) {
           const [message] = seen.splice(index, 1);
           channel.ack(message);
           return message;
         }
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no PlaceOrder command for ${orderId} within ${timeoutMs} ms`);
+        if (left <= 0) throw new Error(`no command for ${orderId} within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiters.push(() => (clearTimeout(timer), resolve()));

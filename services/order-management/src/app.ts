@@ -67,7 +67,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     orderMetrics.batchSize.observe(commands.length);
     await placeOrders(commands);
     faults.hit('after-commit-before-ack');
-  });
+  }, config.batchMaxOrders);
   // Each consumer has its own channel and one batch in flight; several overlap broker and database waits.
   const consumers = Array.from({ length: config.consumers }, () =>
     new BatchConsumer({

@@ -6,6 +6,7 @@ interface OwnEnv {
   PREFETCH: number;
   BATCH_SIZE: number;
   BATCH_MAX_WAIT_MS: number;
+  BATCH_MAX_ORDERS: number;
   CONSUMERS: number;
   RPC_TIMEOUT_MS: number;
   RPC_PREFETCH: number;
@@ -23,10 +24,13 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
     env,
     {
       HTTP_PORT: Joi.number().port().default(3001),
-      // A batch travels as one request to inventory, whose contract takes at most 5000 orders.
+      // Messages: a PlaceOrders message holds many commands, a PlaceOrder one.
       PREFETCH: Joi.number().integer().min(1).max(5000).default(400),
       BATCH_SIZE: Joi.number().integer().min(1).max(Joi.ref('PREFETCH')).default(200).messages({ 'number.max': '"BATCH_SIZE" must not exceed PREFETCH' }),
       BATCH_MAX_WAIT_MS: Joi.number().integer().min(0).max(10_000).default(50),
+      // Orders per pass of the saga; a batch holding more is handled in parts. One pass is one
+      // request to inventory, whose contract takes at most 5000 orders.
+      BATCH_MAX_ORDERS: Joi.number().integer().min(1).max(5000).default(1000),
       CONSUMERS: Joi.number().integer().min(1).max(32).default(2),
       RPC_TIMEOUT_MS: Joi.number().integer().min(50).max(120_000).default(5000),
       RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),
@@ -45,6 +49,7 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       prefetch: raw.PREFETCH,
       batchSize: raw.BATCH_SIZE,
       batchMaxWaitMs: raw.BATCH_MAX_WAIT_MS,
+      batchMaxOrders: raw.BATCH_MAX_ORDERS,
       consumers: raw.CONSUMERS,
       rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
       rpcPrefetch: raw.RPC_PREFETCH,

@@ -33,6 +33,8 @@ export interface BenchResult {
 // order-management's defaults; the naive design overrides them (see its config.ts).
 const OUR_CONSUMERS = 2;
 const NAIVE = { PREFETCH: '1', BATCH_SIZE: '1', CONSUMERS: '1' };
+// ...and the gateway sends each command in a message of its own.
+const NAIVE_GATEWAY = { COMMANDS_PER_MESSAGE: '1' };
 
 /** The gateway-alone rate the ratio compares with: the mean of the measurements before and after. */
 export const meanRHttp = ({ rHttp, rHttpAfter }: Pick<BenchResult, 'rHttp' | 'rHttpAfter'>): number =>
@@ -92,13 +94,15 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
   const at70 = await phase(`pipeline at 70% of its rate (open loop, ${rate70}/s)`, { orders: args.orders, rate: rate70 });
 
   await platform.restart('order-management', { ...nodeOptions, ...NAIVE });
-  const naive = await phase('naive pipeline (PREFETCH=1 BATCH_SIZE=1 CONSUMERS=1)', {
+  await platform.restart('api-gateway', { ...nodeOptions, ...NAIVE_GATEWAY });
+  const naive = await phase('naive pipeline (COMMANDS_PER_MESSAGE=1, PREFETCH=1 BATCH_SIZE=1 CONSUMERS=1)', {
     orders: args.orders,
     windowSeconds: args.naiveSeconds,
     // The naive consumer would take far too long to drain the backlog; the batching one does it,
     // and the reconciliation still covers every order of the run.
     onWindowEnd: () => platform.restart('order-management', nodeOptions),
   });
+  await platform.restart('api-gateway', nodeOptions);
 
   let profiled: BenchResult['profiled'];
   if (args.profile) {

@@ -1,33 +1,57 @@
 import type { ConsumeMessage } from 'amqplib';
-import { placeOrderCommandSchema, type PlaceOrderCommand } from '@shop/contracts';
+import { maxCommandsPerMessage, messageTypes, placeOrderCommandSchema, type PlaceOrderCommand } from '@shop/contracts';
 import { ack, deadLetter, decode, retry, type Settlement } from '@shop/messaging';
 
+interface Read {
+  commands: PlaceOrderCommand[];
+  /** Why some or all of the message cannot be processed; the valid commands still are. */
+  invalid?: string;
+}
+
+/** The commands of one message: a PlaceOrder holds one, a PlaceOrders many, each checked alone. */
+function readCommands(message: ConsumeMessage): Read {
+  const body = decode(message);
+  const many = message.properties.type === messageTypes.placeOrders;
+  const list = many ? (body as { commands?: unknown } | null)?.commands : [body];
+  if (!Array.isArray(list) || list.length === 0 || list.length > maxCommandsPerMessage) {
+    return { commands: [], invalid: `invalid PlaceOrders: "commands" must hold 1 to ${maxCommandsPerMessage} commands` };
+  }
+  const commands: PlaceOrderCommand[] = [];
+  const problems: string[] = [];
+  list.forEach((candidate, i) => {
+    const { value, error } = placeOrderCommandSchema.validate(candidate);
+    if (!error) commands.push(value);
+    else problems.push(many ? `command ${i} (order ${String((candidate as { orderId?: unknown } | null)?.orderId)}): ${error.message}` : error.message);
+  });
+  return { commands, invalid: problems.length > 0 ? `invalid PlaceOrder: ${problems.join('; ')}` : undefined };
+}
+
 /**
- * Invalid commands go straight to the dead-letter queue with the reason; valid ones are handled
- * as one batch and acked only after the saga committed, or retried later if it failed.
+ * The valid commands of a batch of messages are handled together, at most `ordersPerCall` at a
+ * time, and their messages acked only after every call committed, or retried later if one
+ * failed (order handling is idempotent per order id, so a retry redoes nothing twice). A message
+ * with an invalid command goes to the dead-letter queue with the reason once its valid commands
+ * are handled; replaying it later only repeats the invalid one.
  */
 export const handlePlaceOrders =
-  (placeOrders: (commands: PlaceOrderCommand[]) => Promise<void>) =>
+  (placeOrders: (commands: PlaceOrderCommand[]) => Promise<void>, ordersPerCall: number) =>
   async (messages: ConsumeMessage[]): Promise<Settlement[]> => {
-    const settlements: Settlement[] = new Array(messages.length);
-    const valid: Array<{ index: number; command: PlaceOrderCommand }> = [];
-    messages.forEach((message, index) => {
+    const reads = messages.map((message): Read => {
       try {
-        const { value, error } = placeOrderCommandSchema.validate(decode(message), { abortEarly: false });
-        if (error) settlements[index] = deadLetter(`invalid PlaceOrder: ${error.message}`);
-        else valid.push({ index, command: value });
+        return readCommands(message);
       } catch (err) {
-        settlements[index] = deadLetter((err as Error).message);
+        return { commands: [], invalid: (err as Error).message };
       }
     });
-    if (valid.length > 0) {
-      let outcome = ack;
-      try {
-        await placeOrders(valid.map((v) => v.command));
-      } catch (err) {
-        outcome = retry((err as Error).message);
-      }
-      for (const { index } of valid) settlements[index] = outcome;
+    const commands = reads.flatMap((r) => r.commands);
+    let failure: string | undefined;
+    try {
+      for (let at = 0; at < commands.length; at += ordersPerCall) await placeOrders(commands.slice(at, at + ordersPerCall));
+    } catch (err) {
+      failure = (err as Error).message;
     }
-    return settlements;
+    return reads.map((r) => {
+      if (failure !== undefined && r.commands.length > 0) return retry(failure);
+      return r.invalid !== undefined ? deadLetter(r.invalid) : ack;
+    });
   };

@@ -1,0 +1,89 @@
+import { messageTypes, newId, type PlaceOrderCommand } from '@shop/contracts';
+import { createLogger } from '@shop/platform';
+import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
+import { createOrderCommands } from '../src/upstream/order-commands.publisher';
+import { brokerUrl, tapPlaceOrderQueue } from './gateway.harness';
+
+const command = (): PlaceOrderCommand => ({
+  orderId: newId(),
+  customerId: newId(),
+  items: [{ productId: newId(), quantity: 1 }],
+  acceptedAt: new Date().toISOString(),
+});
+
+describe('PlaceOrder commands on the wire', () => {
+  const logger = createLogger('order-commands-test', 'silent');
+  let broker: BrokerConnection;
+  let publisher: ConfirmPublisher;
+
+  beforeAll(async () => {
+    broker = new BrokerConnection({ url: brokerUrl, name: 'order-commands-test', logger });
+    publisher = new ConfirmPublisher(broker, logger, 2000);
+    await publisher.start();
+    await broker.start();
+  });
+  afterAll(async () => {
+    await publisher.close();
+    await broker.close();
+  });
+
+  /** Places the commands in one turn of the event loop; resolves when all were confirmed. */
+  const placeTogether = (perMessage: number, commands: PlaceOrderCommand[]) => {
+    const orderCommands = createOrderCommands(publisher, perMessage);
+    return Promise.all(commands.map((c) => orderCommands.placeOrder(c)));
+  };
+
+  it('when three orders are placed in one turn, then one persistent PlaceOrders message carries all three', async () => {
+    const commands = [command(), command(), command()];
+    const tap = await tapPlaceOrderQueue();
+    try {
+      await placeTogether(100, commands);
+      const message = await tap.take(commands[0].orderId);
+
+      expect(message.properties).toMatchObject({ type: messageTypes.placeOrders, deliveryMode: 2 });
+      expect(JSON.parse(message.content.toString('utf8'))).toEqual({ commands });
+    } finally {
+      await tap.close();
+    }
+  });
+
+  it('when more orders than fit one message are placed, then they are split; a command alone travels as PlaceOrder', async () => {
+    const commands = [command(), command(), command()];
+    const tap = await tapPlaceOrderQueue();
+    try {
+      await placeTogether(2, commands);
+      const pair = await tap.take(commands[0].orderId);
+      const single = await tap.take(commands[2].orderId);
+
+      expect(JSON.parse(pair.content.toString('utf8')).commands.map((c: PlaceOrderCommand) => c.orderId)).toEqual([commands[0].orderId, commands[1].orderId]);
+      expect(single.properties).toMatchObject({ type: messageTypes.placeOrder, messageId: commands[2].orderId });
+      expect(JSON.parse(single.content.toString('utf8'))).toEqual(commands[2]);
+    } finally {
+      await tap.close();
+    }
+  });
+
+  it('when one command per message is configured, then each order is its own PlaceOrder message', async () => {
+    const commands = [command(), command()];
+    const tap = await tapPlaceOrderQueue();
+    try {
+      await placeTogether(1, commands);
+      for (const c of commands) {
+        const message = await tap.take(c.orderId);
+        expect(message.properties).toMatchObject({ type: messageTypes.placeOrder, messageId: c.orderId });
+      }
+    } finally {
+      await tap.close();
+    }
+  });
+
+  it('when the broker cannot take the message, then every order in it is refused', async () => {
+    const closed = new ConfirmPublisher(broker, logger, 2000);
+    const orderCommands = createOrderCommands(closed, 100);
+
+    const results = await Promise.allSettled([orderCommands.placeOrder(command()), orderCommands.placeOrder(command())]);
+
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(results.map((r) => (r as PromiseRejectedResult).reason.status)).toEqual([503, 503]);
+  });
+});
