@@ -26,6 +26,7 @@ describe('a short load through the whole platform', () => {
       outOfStockShare: 0.05,
       drainTimeoutSeconds: 30,
       progress: 'none',
+      reads: 100,
     });
   }, 90_000);
 
@@ -46,6 +47,13 @@ describe('a short load through the whole platform', () => {
     // The mix sends a share of orders with a sold-out product: both outcomes must occur.
     expect(result.confirmed).toBeGreaterThan(0);
     expect(result.rejected).toBeGreaterThan(0);
+  });
+
+  it('when reads are asked for, then each owner reads its orders after an unmeasured warm-up', () => {
+    expect(result.reads).toEqual(
+      expect.objectContaining({ errors: 0, getOrder: expect.objectContaining({ count: 100 }), firstPage: expect.objectContaining({ count: 100 }) }),
+    );
+    expect(result.reads?.warmup.count).toBe(500);
   });
 
   it('when the database is reconciled with the 202s, then nothing is lost or duplicated', () => {

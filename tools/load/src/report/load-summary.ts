@@ -43,6 +43,7 @@ export function formatLoadSummary(result: LoadResult): string {
   if (result.reads) {
     lines.push(`  GET /v1/orders/{id}  ${latencyLine(result.reads.getOrder)}`);
     lines.push(`  first page of orders ${latencyLine(result.reads.firstPage)}${result.reads.errors ? `  errors ${result.reads.errors}` : ''}`);
+    lines.push(`  (before them, ${result.reads.warmup.count} warm-up reads, both kinds: p50 ${ms(result.reads.warmup.p50)}  p99 ${ms(result.reads.warmup.p99)}  max ${ms(result.reads.warmup.max)})`);
   }
   if (result.resources.length > 0) {
     lines.push(`  resources            CPU s per 1,000 orders   avg cores   peak RSS`);
