@@ -27,6 +27,16 @@ describe('PlaceOrder commands on the wire', () => {
     await broker.close();
   });
 
+  /** Runs `work` with a tap on the place-order queue, closed (and unclaimed messages requeued) after. */
+  const withTap = async (work: (tap: Awaited<ReturnType<typeof tapPlaceOrderQueue>>) => Promise<void>) => {
+    const tap = await tapPlaceOrderQueue();
+    try {
+      await work(tap);
+    } finally {
+      await tap.close();
+    }
+  };
+
   /** Places the commands in one turn of the event loop; resolves when all were confirmed. */
   const placeTogether = (perMessage: number, commands: PlaceOrderCommand[]) => {
     const orderCommands = createOrderCommands(publisher, perMessage);
@@ -35,22 +45,18 @@ describe('PlaceOrder commands on the wire', () => {
 
   it('when three orders are placed in one turn, then one persistent PlaceOrders message carries all three', async () => {
     const commands = [command(), command(), command()];
-    const tap = await tapPlaceOrderQueue();
-    try {
+    await withTap(async (tap) => {
       await placeTogether(100, commands);
       const message = await tap.take(commands[0].orderId);
 
       expect(message.properties).toMatchObject({ type: messageTypes.placeOrders, deliveryMode: 2 });
       expect(JSON.parse(message.content.toString('utf8'))).toEqual({ commands });
-    } finally {
-      await tap.close();
-    }
+    });
   });
 
   it('when more orders than fit one message are placed, then they are split; a command alone travels as PlaceOrder', async () => {
     const commands = [command(), command(), command()];
-    const tap = await tapPlaceOrderQueue();
-    try {
+    await withTap(async (tap) => {
       await placeTogether(2, commands);
       const pair = await tap.take(commands[0].orderId);
       const single = await tap.take(commands[2].orderId);
@@ -58,23 +64,18 @@ describe('PlaceOrder commands on the wire', () => {
       expect(JSON.parse(pair.content.toString('utf8')).commands.map((c: PlaceOrderCommand) => c.orderId)).toEqual([commands[0].orderId, commands[1].orderId]);
       expect(single.properties).toMatchObject({ type: messageTypes.placeOrder, messageId: commands[2].orderId });
       expect(JSON.parse(single.content.toString('utf8'))).toEqual(commands[2]);
-    } finally {
-      await tap.close();
-    }
+    });
   });
 
   it('when one command per message is configured, then each order is its own PlaceOrder message', async () => {
     const commands = [command(), command()];
-    const tap = await tapPlaceOrderQueue();
-    try {
+    await withTap(async (tap) => {
       await placeTogether(1, commands);
       for (const c of commands) {
         const message = await tap.take(c.orderId);
         expect(message.properties).toMatchObject({ type: messageTypes.placeOrder, messageId: c.orderId });
       }
-    } finally {
-      await tap.close();
-    }
+    });
   });
 
   it('when the broker cannot take the message, then every order in it is refused', async () => {
