@@ -52,13 +52,19 @@ export async function send(baseUrl: string, token: string, key: string, body: un
   }
 }
 
+/**
+ * Orders leave in bursts of this many at once, so the gateway packs several into one PlaceOrders
+ * message and the faults hit batched messages as well as single ones.
+ */
+const BURST = 4;
+
 /** Sends `count` orders at `rate` per second and records what each request's sender knows. */
 export async function runTraffic(options: TrafficOptions): Promise<RequestRecord[]> {
   const { baseUrl, tokens, productIds, rate, count, timeoutMs = 3000, records = [] } = options;
   const inFlight: Array<Promise<void>> = [];
   const start = Date.now();
   for (let i = 0; i < count; i += 1) {
-    const due = start + (i * 1000) / rate;
+    const due = start + (Math.floor(i / BURST) * BURST * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const customer = i % tokens.length;
