@@ -1,7 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import amqp from 'amqplib';
-import { demoCustomerId } from '@shop/contracts';
-import { inStockProducts } from '../load/order-mix';
+import { openBenchQueue, payload } from './bench-queue';
 
 export interface BrokerBaseline {
   messages: number;
@@ -9,17 +6,6 @@ export interface BrokerBaseline {
   perSecond: number;
   payloadBytes: number;
 }
-
-/** A PlaceOrder command of the usual size: three lines, no address. */
-export const payload = () =>
-  Buffer.from(
-    JSON.stringify({
-      orderId: '01a2b3c4-0000-7000-8000-000000000000',
-      customerId: demoCustomerId(1),
-      items: inStockProducts.slice(0, 3).map((productId) => ({ productId, quantity: 2 })),
-      acceptedAt: new Date().toISOString(),
-    }),
-  );
 
 /**
  * R_mq: what the broker alone sustains for the pipeline's traffic shape. Persistent messages
@@ -29,28 +15,11 @@ export const payload = () =>
  */
 export async function measureBroker(options: { brokerUrl: string; messages: number; inFlight?: number; prefetch?: number; ackEvery?: number }): Promise<BrokerBaseline> {
   const { messages, inFlight = 1000, prefetch = 400, ackEvery = 100 } = options;
-  const queue = `bench.r-mq.${randomBytes(4).toString('hex')}`;
   const body = payload();
-  const publisherConnection = await amqp.connect(options.brokerUrl);
-  const consumerConnection = await amqp.connect(options.brokerUrl);
+  const { queue, publisher, consumeAll, close } = await openBenchQueue(options.brokerUrl, 'r-mq', { prefetch, ackEvery });
   try {
-    const publisher = await publisherConnection.createConfirmChannel();
-    // Classic v2 like the local work queue; x-expires removes it even if this process dies.
-    await publisher.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-expires': 600_000 } });
-    const consumer = await consumerConnection.createChannel();
-    await consumer.prefetch(prefetch);
-
     const started = performance.now();
-    let consumed = 0;
-    const allConsumed = new Promise<void>((resolve) => {
-      void consumer.consume(queue, (message) => {
-        if (!message) return;
-        consumed++;
-        // Acks cover everything up to this delivery, as the batch consumer settles a batch.
-        if (consumed % ackEvery === 0 || consumed === messages) consumer.ack(message, true);
-        if (consumed === messages) resolve();
-      });
-    });
+    const allConsumed = consumeAll(messages);
 
     let confirmed = 0;
     let nacked: Error | undefined;
@@ -67,10 +36,8 @@ export async function measureBroker(options: { brokerUrl: string; messages: numb
     await publisher.waitForConfirms();
     await allConsumed;
     const seconds = (performance.now() - started) / 1000;
-    await publisher.deleteQueue(queue);
     return { messages, seconds, perSecond: messages / seconds, payloadBytes: body.length };
   } finally {
-    await consumerConnection.close().catch(() => undefined);
-    await publisherConnection.close().catch(() => undefined);
+    await close();
   }
 }

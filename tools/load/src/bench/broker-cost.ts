@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import amqp, { type Options } from 'amqplib';
+import type { Options } from 'amqplib';
 import { commandProbe } from '../probes/proc-probes';
-import { payload } from './broker-baseline';
+import { openBenchQueue, payload } from './bench-queue';
 
 export interface BrokerCost {
   /** Messages per second offered, paced. */
@@ -28,27 +27,12 @@ export async function measureBrokerCost(options: { brokerUrl: string; rate: numb
 }
 
 async function cpuPer1000({ brokerUrl, rate, seconds }: { brokerUrl: string; rate: number; seconds: number }, persistent: boolean): Promise<number> {
-  const queue = `bench.broker-cost.${randomBytes(4).toString('hex')}`;
   const body = payload();
   const total = Math.round(rate * seconds);
   const broker = commandProbe('rabbitmq', 'beam.smp', { rss: false });
-  const publisherConnection = await amqp.connect(brokerUrl, { noDelay: true });
-  const consumerConnection = await amqp.connect(brokerUrl, { noDelay: true });
+  const { queue, publisher, consumeAll, close } = await openBenchQueue(brokerUrl, 'broker-cost', { noDelay: true });
   try {
-    const publisher = await publisherConnection.createConfirmChannel();
-    await publisher.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-expires': 600_000 } });
-    const consumer = await consumerConnection.createChannel();
-    await consumer.prefetch(400);
-    let consumed = 0;
-    const allConsumed = new Promise<void>((resolve) => {
-      void consumer.consume(queue, (message) => {
-        if (!message) return;
-        consumed++;
-        if (consumed % 100 === 0 || consumed === total) consumer.ack(message, true);
-        if (consumed === total) resolve();
-      });
-    });
-
+    const allConsumed = consumeAll(total);
     const before = (await broker.sample())?.cpuSeconds ?? 0;
     const properties: Options.Publish = { persistent, contentType: 'application/json', type: 'PlaceOrder', mandatory: true };
     const started = performance.now();
@@ -60,10 +44,8 @@ async function cpuPer1000({ brokerUrl, rate, seconds }: { brokerUrl: string; rat
     await publisher.waitForConfirms();
     await allConsumed;
     const after = (await broker.sample())?.cpuSeconds ?? 0;
-    await publisher.deleteQueue(queue);
     return ((after - before) * 1000) / total;
   } finally {
-    await consumerConnection.close().catch(() => undefined);
-    await publisherConnection.close().catch(() => undefined);
+    await close();
   }
 }

@@ -28,9 +28,6 @@ export async function measureReads(
 ): Promise<ReadLatency> {
   const orderIds = [...accepted.keys()];
   const customerIds = [...tokens.keys()];
-  const warmup = new LatencyRecorder();
-  let getOrder = warmup;
-  let firstPage = warmup;
   let errors = 0;
   const timed = async (recorder: LatencyRecorder, path: string, token: string) => {
     const started = performance.now();
@@ -40,23 +37,25 @@ export async function measureReads(
   };
   const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)];
 
-  let left = 0;
-  const worker = async () => {
-    while (left-- > 0) {
-      const orderId = pick(orderIds);
-      const owner = accepted.get(orderId)!;
-      await timed(getOrder, `/v1/orders/${orderId}`, tokens.get(owner)!);
-      const customer = pick(customerIds);
-      await timed(firstPage, '/v1/orders?limit=20', tokens.get(customer)!);
-    }
+  /** `pairs` times a GET of a random order and a random customer's first page, `concurrency` at once. */
+  const read = async (pairs: number, getOrder: LatencyRecorder, firstPage: LatencyRecorder) => {
+    let left = pairs;
+    const worker = async () => {
+      while (left-- > 0) {
+        const orderId = pick(orderIds);
+        const owner = accepted.get(orderId)!;
+        await timed(getOrder, `/v1/orders/${orderId}`, tokens.get(owner)!);
+        const customer = pick(customerIds);
+        await timed(firstPage, '/v1/orders?limit=20', tokens.get(customer)!);
+      }
+    };
+    if (orderIds.length > 0) await Promise.all(Array.from({ length: concurrency }, worker));
   };
-  if (orderIds.length > 0) {
-    left = READ_WARMUP / 2;
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    getOrder = new LatencyRecorder();
-    firstPage = new LatencyRecorder();
-    left = samples;
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  }
+
+  const warmup = new LatencyRecorder();
+  const getOrder = new LatencyRecorder();
+  const firstPage = new LatencyRecorder();
+  await read(READ_WARMUP / 2, warmup, warmup);
+  await read(samples, getOrder, firstPage);
   return { getOrder: getOrder.summary(), firstPage: firstPage.summary(), warmup: warmup.summary(), errors };
 }
