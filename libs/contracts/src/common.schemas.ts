@@ -8,13 +8,36 @@ export const uuid = Joi.string().guid({ version: ['uuidv4', 'uuidv5', 'uuidv7'],
 export const orderLimits = { lines: 100, quantity: 1000, text: 200, city: 100, postalCode: 20 } as const;
 const L = orderLimits;
 
+/**
+ * Money in minor units. A unit price is at most 10^12 and a priced order at most 10^15 (checked by
+ * inventory when it prices the order, since a price may predate this cap): every total the platform
+ * stores stays below 2^53, so it is exact as a JSON number and far inside the `bigint` columns.
+ */
+export const moneyLimits = { unitPrice: 1_000_000_000_000, orderTotal: 1_000_000_000_000_000 } as const;
+
+/**
+ * Text the platform stores refuses control characters (C0, DEL and C1: PostgreSQL cannot store
+ * U+0000 at all, and none of them belongs in a name or an address), lone surrogates (they have no
+ * UTF-8 encoding, so PostgreSQL refuses them in JSON) and Unicode non-characters. Tabs and line
+ * breaks are controls too: every text field is a single line. One pattern serves the joi schemas
+ * and the compiled JSON Schemas, so a command published past the gateway meets the same rule.
+ */
+export const storableTextPattern = '^[^\\p{Cc}\\p{Cs}\\p{Noncharacter_Code_Point}]*$';
+export const storableTextRule = 'must not contain control characters, lone surrogates or Unicode non-characters';
+const storable = new RegExp(storableTextPattern, 'u');
+
+/** A string field that can be stored as it is. */
+export const text = () => Joi.string().pattern(storable, 'storable text').messages({ 'string.pattern.name': `{{#label}} ${storableTextRule}` });
+
 export const shippingAddressSchema = Joi.object({
-  name: Joi.string().trim().max(L.text),
-  line1: Joi.string().trim().min(1).max(L.text).required(),
-  line2: Joi.string().trim().max(L.text).allow(''),
-  city: Joi.string().trim().min(1).max(L.city).required(),
-  postalCode: Joi.string().trim().min(1).max(L.postalCode).required(),
-  country: Joi.string().trim().uppercase().length(2).required(),
+  name: text().trim().max(L.text),
+  line1: text().trim().min(1).max(L.text).required(),
+  line2: text().trim().max(L.text).allow(''),
+  city: text().trim().min(1).max(L.city).required(),
+  postalCode: text().trim().min(1).max(L.postalCode).required(),
+  // Two ASCII letters, not length(2): joi counts UTF-16 units and JSON Schema code points, so one
+  // astral character passed the gateway and then failed the message schema.
+  country: Joi.string().trim().uppercase().pattern(/^[A-Z]{2}$/, 'country code').messages({ 'string.pattern.name': '{{#label}} must be a two-letter country code' }).required(),
 });
 
 export const orderLineSchema = Joi.object({
@@ -29,7 +52,7 @@ export const orderLinesSchema = Joi.array()
   .unique('productId')
   .required();
 
-export const money = Joi.number().integer().min(0).max(Number.MAX_SAFE_INTEGER);
+export const unitPrice = Joi.number().integer().min(0).max(moneyLimits.unitPrice);
 
 /*
  * The same rules as JSON Schema, for the compiled validators of messages between our services
@@ -52,16 +75,18 @@ export const orderLinesJson = {
   },
 } as const;
 
+const textJson = { type: 'string', pattern: storableTextPattern } as const;
+
 export const shippingAddressJson = {
   type: 'object',
   additionalProperties: false,
   required: ['line1', 'city', 'postalCode', 'country'],
   properties: {
-    name: { type: 'string', maxLength: L.text },
-    line1: { type: 'string', minLength: 1, maxLength: L.text },
-    line2: { type: 'string', maxLength: L.text },
-    city: { type: 'string', minLength: 1, maxLength: L.city },
-    postalCode: { type: 'string', minLength: 1, maxLength: L.postalCode },
-    country: { type: 'string', minLength: 2, maxLength: 2 },
+    name: { ...textJson, maxLength: L.text },
+    line1: { ...textJson, minLength: 1, maxLength: L.text },
+    line2: { ...textJson, maxLength: L.text },
+    city: { ...textJson, minLength: 1, maxLength: L.city },
+    postalCode: { ...textJson, minLength: 1, maxLength: L.postalCode },
+    country: { type: 'string', pattern: '^[A-Z]{2}$' },
   },
 } as const;

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { compileSchema } from './compiled-schema';
-import { money, orderLinesJson, shippingAddressSchema, uuid, uuidJson } from './common.schemas';
+import { orderLinesJson, shippingAddressSchema, text, unitPrice, uuid, uuidJson } from './common.schemas';
 
 /**
  * Request/reply methods each service serves on its RPC queue. The message `type` property names
@@ -21,8 +21,8 @@ export const customerRpc = {
   create: {
     name: 'customer.create',
     schema: Joi.object({
-      name: Joi.string().trim().min(1).max(200).required(),
-      email: Joi.string().trim().lowercase().email({ tlds: false }).max(320).required(),
+      name: text().trim().min(1).max(200).required(),
+      email: text().trim().lowercase().email({ tlds: false }).max(320).required(),
       shippingAddress: shippingAddressSchema,
     }),
   },
@@ -30,7 +30,7 @@ export const customerRpc = {
     name: 'customer.update',
     schema: Joi.object({
       customerId: uuid.required(),
-      name: Joi.string().trim().min(1).max(200),
+      name: text().trim().min(1).max(200),
       status: Joi.string().valid('ACTIVE', 'INACTIVE'),
       shippingAddress: shippingAddressSchema.allow(null),
     }).or('name', 'status', 'shippingAddress'),
@@ -65,8 +65,8 @@ export const inventoryRpc = {
   createProduct: {
     name: 'product.create',
     schema: Joi.object({
-      name: Joi.string().trim().min(1).max(200).required(),
-      price: money.required(),
+      name: text().trim().min(1).max(200).required(),
+      price: unitPrice.required(),
       stock: Joi.number().integer().min(0).max(1_000_000_000).required(),
     }),
   },
@@ -74,7 +74,7 @@ export const inventoryRpc = {
     name: 'product.update',
     schema: Joi.object({
       productId: uuid.required(),
-      price: money,
+      price: unitPrice,
       stock: Joi.number().integer().min(0).max(1_000_000_000),
     }).or('price', 'stock'),
   },
@@ -96,7 +96,7 @@ export const orderRpc = {
     name: 'order.claim-idempotency-key',
     schema: Joi.object({
       customerId: uuid.required(),
-      key: Joi.string().min(1).max(200).required(),
+      key: Joi.string().pattern(/^[\x21-\x7e]{1,200}$/).required(),
       requestHash: Joi.string().hex().length(64).required(),
       orderId: uuid.required(),
     }),

@@ -3,7 +3,11 @@ export type RejectionCode =
   | 'OUT_OF_STOCK'
   | 'UNKNOWN_PRODUCT'
   | 'CUSTOMER_NOT_FOUND'
-  | 'CUSTOMER_INACTIVE';
+  | 'CUSTOMER_INACTIVE'
+  /** The priced order would exceed moneyLimits.orderTotal. */
+  | 'ORDER_TOTAL_TOO_LARGE'
+  /** The order's own data failed where no other order's did (it cannot be stored or priced). */
+  | 'INVALID_ORDER';
 
 export interface ShippingAddress {
   name?: string;

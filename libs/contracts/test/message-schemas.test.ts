@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import fc from 'fast-check';
 import Joi from 'joi';
 import { demoProductId, inventoryRpc, newId, orderLinesSchema, placeOrderCommandSchema, shippingAddressSchema } from '../src';
 
@@ -44,6 +45,30 @@ describe('compiled message schemas', () => {
       expect(placeOrderCommandSchema.validate(command).error?.message).toBeUndefined();
     }
     expect(accepted).toBeGreaterThan(200);
+  });
+
+  it('when an address holds arbitrary Unicode, then every one the gateway accepts passes the schema of order-management too', () => {
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+    process.stdout.write(`address schema fuzz: FUZZ_SEED=${seed}\n`);
+    const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.string({ unit: 'binary', maxLength: 210 }), fc.constantFrom('DE', 'de', 'Berlin'));
+    const address = fc.record({ name: anyText, line1: anyText, line2: anyText, city: anyText, postalCode: anyText, country: anyText }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(address, (shippingAddress) => {
+        const { value, error } = placeOrderBody.validate({ items: [{ productId: demoProductId(1), quantity: 1 }], shippingAddress });
+        if (error) return;
+        const command = JSON.parse(JSON.stringify(commandFor(value)));
+        expect(placeOrderCommandSchema.validate(command).error?.message).toBeUndefined();
+      }),
+      { seed, numRuns: 3000 },
+    );
+  });
+
+  it('when text holds a control character, a lone surrogate or a non-character, then both schemas refuse it', () => {
+    for (const bad of ['a\u0000', '\u0007', 'a\tb', '\u0085', '\ud800x', 'x\udfff', '\ufdd0', '\uffff', '\u{10fffe}']) {
+      const shippingAddress = { line1: bad, city: 'Berlin', postalCode: '10115', country: 'DE' };
+      expect(placeOrderBody.validate({ items: [{ productId: demoProductId(1), quantity: 1 }], shippingAddress }).error?.message).toMatch(/control characters/);
+      expect(placeOrderCommandSchema.validate(commandFor({ items: [{ productId: demoProductId(1), quantity: 1 }], shippingAddress })).error?.message).toMatch(/control characters/);
+    }
   });
 
   it('when a command breaks a rule, then each broken field is named', () => {

@@ -7,13 +7,14 @@ import { retryRoutingKey, retryTier } from './topology';
 /** What became of one message: done, never processable, or worth another try later. */
 export type Settlement =
   | { outcome: 'ack' }
-  | { outcome: 'dead_letter'; reason: string }
+  /** `content`, when given, replaces the body that goes to the dead-letter queue (the part that failed). */
+  | { outcome: 'dead_letter'; reason: string; content?: Buffer }
   | { outcome: 'retry'; reason: string }
   /** A redelivered message goes back to the end of its queue with its delivery count, unprocessed. */
   | { outcome: 'requeue'; deliveries: number };
 
 export const ack: Settlement = { outcome: 'ack' };
-export const deadLetter = (reason: string): Settlement => ({ outcome: 'dead_letter', reason });
+export const deadLetter = (reason: string, content?: Buffer): Settlement => ({ outcome: 'dead_letter', reason, ...(content ? { content } : {}) });
 export const retry = (reason: string): Settlement => ({ outcome: 'retry', reason });
 
 export interface BatchConsumerOptions {
@@ -163,6 +164,7 @@ export class BatchConsumer {
   private async settle(channel: ConfirmChannel, batch: ConsumeMessage[], settlements: Settlement[]): Promise<void> {
     const maxRetries = this.options.maxRetries ?? 5;
     const republished: Array<Promise<void>> = [];
+    const retried: string[] = [];
     batch.forEach((message, i) => {
       const settlement = settlements[i];
       if (settlement.outcome === 'ack') return;
@@ -174,17 +176,29 @@ export class BatchConsumer {
       const giveUp = settlement.outcome === 'dead_letter' || retries >= maxRetries;
       const reason = giveUp && settlement.outcome === 'retry' ? `gave up after ${retries} retries: ${settlement.reason}` : settlement.reason;
       const headers = giveUp ? { [REASON_HEADER]: reason, 'x-original-queue': this.options.queue } : { [RETRY_HEADER]: retries + 1 };
-      if (giveUp) this.options.logger.warn({ messageId: message.properties.messageId, reason }, 'dead-lettering message');
+      // A dead letter is a message the platform gave up on: an operator must hear of it.
+      if (giveUp) this.options.logger.error({ messageId: message.properties.messageId, queue: this.options.queue, reason }, 'dead-lettering message');
+      else retried.push(settlement.reason);
       const [exchange, routingKey] = giveUp ? [exchanges.deadLetter, this.options.queue] : [exchanges.retry, retryRoutingKey(this.options.queue, retryTier(retries))];
-      republished.push(this.republish(channel, message, exchange, routingKey, headers));
+      const content = settlement.outcome === 'dead_letter' ? settlement.content : undefined;
+      republished.push(this.republish(channel, message, exchange, routingKey, headers, content));
     });
+    // One line per batch, not per message: a broker or database outage retries thousands.
+    if (retried.length > 0) this.options.logger.warn({ queue: this.options.queue, messages: retried.length, reasons: [...new Set(retried)].slice(0, 5) }, 'retrying messages later');
     await Promise.all(republished);
     if (batch.length > 0) channel.ack(batch[batch.length - 1], true);
   }
 
-  private republish(channel: ConfirmChannel, message: ConsumeMessage, exchange: string, routingKey: string, headers: Record<string, unknown>): Promise<void> {
+  private republish(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    exchange: string,
+    routingKey: string,
+    headers: Record<string, unknown>,
+    content = message.content,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
-      channel.publish(exchange, routingKey, message.content, { ...message.properties, headers: { ...message.properties.headers, ...headers } }, (err) =>
+      channel.publish(exchange, routingKey, content, { ...message.properties, headers: { ...message.properties.headers, ...headers } }, (err) =>
         err ? reject(err) : resolve(),
       );
     });

@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageSchema } from '@shop/contracts';
-import { AppError, validationError, type Logger, type Metrics } from '@shop/platform';
+import { AppError, isDataError, validationError, type Logger, type Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { decode, encode } from './codec';
 import { declareRpcQueue } from './topology';
@@ -112,6 +112,9 @@ export class RpcServer {
         return { ok: false as const, error: new AppError('malformed-message', (err as Error).message, 400).toJSON() };
       }
       this.options.logger.error({ err, method: message.properties.type }, 'rpc handler failed');
+      // The request's own data failed (a value the database refuses): 422 tells the caller that
+      // sending it again cannot help, so a batch caller can isolate the order that carries it.
+      if (isDataError(err)) return { ok: false as const, error: new AppError('unprocessable-data', 'The database refused the request data', 422).toJSON() };
       return { ok: false as const, error: new AppError('internal-error', 'The service failed to handle the request', 500).toJSON() };
     }
   }

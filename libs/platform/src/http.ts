@@ -32,11 +32,22 @@ const bodyParserErrors: Record<string, AppError> = {
   'request.aborted': new AppError('request-aborted', 'The request was aborted', 400),
 };
 
+/**
+ * The router refuses a path whose percent-encoding is not UTF-8 (a URIError with status 400), and
+ * other middleware may flag a client error the same way: a 4xx, never a 500.
+ */
+function clientError(err: unknown): AppError | undefined {
+  const { status, name } = (err ?? {}) as { status?: unknown; name?: string };
+  if (name === 'URIError') return new AppError('malformed-uri', 'The request path or query is not valid percent-encoded UTF-8', 400);
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('bad-request', 'The request could not be read', status);
+  return undefined;
+}
+
 /** Unknown errors are logged here and counted by httpMetrics as 500s. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    const known = err instanceof AppError ? err : bodyParserErrors[(err as { type?: string })?.type ?? ''];
+    const known = err instanceof AppError ? err : (bodyParserErrors[(err as { type?: string })?.type ?? ''] ?? clientError(err));
     if (known) {
       if (known.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
       return sendProblem(res, known, req.originalUrl);

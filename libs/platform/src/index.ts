@@ -7,3 +7,4 @@ export * from './lifecycle';
 export * from './database';
 export * from './faults';
 export * from './workers';
+export * from './failures';

@@ -9,6 +9,7 @@ import { createOutbox } from './data-access/outbox.repository';
 import { createCancelOrder } from './domain/cancel-order.use-case';
 import { createOrderQueries } from './domain/order-queries.use-cases';
 import { createPlaceOrders } from './domain/place-orders.use-case';
+import { createRejectInvalidOrder } from './domain/reject-invalid-order.use-case';
 import { createOrderMetrics } from './order.metrics';
 import { orderRpcMethods } from './entry-points/messaging/order.rpc';
 import { createOutboxRelay } from './entry-points/messaging/outbox.relay';
@@ -42,18 +43,21 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     afterPublish: () => faults.hit('while-publishing-events'),
   });
 
+  const services = createServiceClients(rpcClient);
+  const onDecided = (decided: Parameters<typeof orderMetrics.decided>[0], outboxIds: string[]) => {
+    orderMetrics.decided(decided);
+    relay.relayNow(outboxIds);
+  };
   const placeOrders = createPlaceOrders({
     transaction,
     orders,
     outbox,
-    ...createServiceClients(rpcClient),
+    ...services,
     currency: config.currency,
-    onDecided: (decided, outboxIds) => {
-      orderMetrics.decided(decided);
-      relay.relayNow(outboxIds);
-    },
+    onDecided,
     beforeCommit: () => faults.hit('before-commit'),
   });
+  const rejectInvalid = createRejectInvalidOrder({ transaction, orders, outbox, inventory: services.inventory, onDecided });
   const cancel = createCancelOrder({ transaction, orders, outbox, onCancelled: (o, outboxIds) => (orderMetrics.decided([o]), relay.relayNow(outboxIds)) });
   const rpcServer = new RpcServer({
     broker,
@@ -63,11 +67,17 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     prefetch: config.rpcPrefetch,
     methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel),
   });
-  const handle = handlePlaceOrders(async (commands) => {
-    orderMetrics.batchSize.observe(commands.length);
-    await placeOrders(commands);
-    faults.hit('after-commit-before-ack');
-  }, config.batchMaxOrders);
+  const handle = handlePlaceOrders({
+    placeOrders: async (commands) => {
+      orderMetrics.batchSize.observe(commands.length);
+      await placeOrders(commands);
+      faults.hit('after-commit-before-ack');
+    },
+    rejectInvalid,
+    ordersPerCall: config.batchMaxOrders,
+    logger,
+    onPermanentFailure: orderMetrics.failedPermanently,
+  });
   // Each consumer has its own channel and one batch in flight; several overlap broker and database waits.
   const consumers = Array.from({ length: config.consumers }, () =>
     new BatchConsumer({

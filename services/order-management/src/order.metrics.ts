@@ -10,8 +10,15 @@ export function createOrderMetrics(metrics: Metrics) {
   );
   const batchSize = metrics.histogram('order_batch_size', 'PlaceOrder commands handled per batch', [1, 5, 10, 25, 50, 100, 200, 500, 1000]);
 
+  const failedPermanently = metrics.counter(
+    'orders_failed_permanently_total',
+    'Orders whose own data failed where the rest of their batch passed: rejected as INVALID_ORDER, or dead-lettered when they could not be recorded',
+    ['outcome'],
+  );
+
   return {
     batchSize,
+    failedPermanently: (outcome: 'rejected' | 'dead_lettered', count: number) => failedPermanently.inc({ outcome }, count),
     decided(orders: DecidedOrder[]) {
       const now = Date.now();
       for (const order of orders) {

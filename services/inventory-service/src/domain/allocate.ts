@@ -1,4 +1,4 @@
-import type { OrderLine, ReservationResult } from '@shop/contracts';
+import { moneyLimits, type OrderLine, type ReservationResult } from '@shop/contracts';
 
 export interface StockLevel {
   productId: string;
@@ -13,7 +13,8 @@ export interface ReservationRequest {
 
 /**
  * Decides a batch of reservations against locked stock, first come first served: an order is
- * reserved whole or not at all, and never beyond what is available.
+ * reserved whole or not at all, never beyond what is available, and never priced beyond the
+ * order total cap.
  */
 export function allocate(requests: ReservationRequest[], stock: Map<string, StockLevel>, currency: string): ReservationResult[] {
   const remaining = new Map([...stock].map(([id, level]) => [id, level.available]));
@@ -21,6 +22,15 @@ export function allocate(requests: ReservationRequest[], stock: Map<string, Stoc
     const unknown = items.filter((line) => !stock.has(line.productId)).map((line) => line.productId);
     if (unknown.length > 0) {
       return { orderId, status: 'REJECTED', rejection: { code: 'UNKNOWN_PRODUCT', message: 'Some products do not exist', productIds: unknown } };
+    }
+    // Prices may predate the unit price cap, so the order total is checked here, where it is priced.
+    const total = items.reduce((sum, line) => sum + line.quantity * stock.get(line.productId)!.price, 0);
+    if (total > moneyLimits.orderTotal) {
+      return {
+        orderId,
+        status: 'REJECTED',
+        rejection: { code: 'ORDER_TOTAL_TOO_LARGE', message: `The order total would exceed ${moneyLimits.orderTotal} minor units` },
+      };
     }
     const short = items.filter((line) => line.quantity > (remaining.get(line.productId) ?? 0)).map((line) => line.productId);
     if (short.length > 0) {

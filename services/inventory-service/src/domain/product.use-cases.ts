@@ -22,7 +22,7 @@ export function createProductUseCases({ db, transaction, products, currency }: D
     /** Keyset pagination on the id: the cursor is the last id of the previous page. */
     list: async ({ limit, cursor }: { limit: number; cursor?: string }) => {
       const after = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined;
-      if (after !== undefined && !/^[0-9a-f-]{36}$/.test(after)) throw new AppError('invalid-cursor', 'The cursor is not valid', 400);
+      if (after !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after)) throw new AppError('invalid-cursor', 'The cursor is not valid', 400);
       const page = await products.list(db, limit + 1, after);
       const items = page.slice(0, limit).map(view);
       const nextCursor = page.length > limit ? Buffer.from(items[items.length - 1].productId).toString('base64url') : null;

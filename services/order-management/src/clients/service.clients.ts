@@ -12,6 +12,9 @@ export function createServiceClients(rpc: RpcClient): { customers: CustomerDirec
     inventory: {
       reserve: async (orders) =>
         (await rpc.call<{ results: ReservationResult[] }>(queues.inventoryRpc, inventoryRpc.reserve.name, { orders })).results,
+      release: async (orderIds) => {
+        await rpc.call(queues.inventoryRpc, inventoryRpc.release.name, { orderIds });
+      },
     },
   };
 }

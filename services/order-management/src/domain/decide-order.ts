@@ -8,11 +8,16 @@ export function customerRejection(customer: CustomerView | undefined): Rejection
   return undefined;
 }
 
+/** What a client reads when its order's own data failed where no other order's did. */
+export const invalidOrder: Rejection = { code: 'INVALID_ORDER', message: 'The order could not be stored or priced as submitted' };
+
 /**
  * Turns inventory's answer into the order's outcome. Prices come from inventory, never from the
- * request. RELEASED means the order was cancelled while we asked: there is nothing to decide.
+ * request. RELEASED means the order's stock was given back before it was decided: either it was
+ * cancelled meanwhile (then it is no longer PENDING and the decision changes nothing), or it was
+ * being rejected as invalid when the process stopped, and this finishes that rejection.
  */
-export function decideOrder(order: PendingOrder, customer: CustomerView, reservation: ReservationResult): Decision | undefined {
+export function decideOrder(order: PendingOrder, customer: CustomerView, reservation: ReservationResult): Decision {
   const who = { customerName: customer.name, customerEmail: customer.email };
   switch (reservation.status) {
     case 'RESERVED':
@@ -28,7 +33,7 @@ export function decideOrder(order: PendingOrder, customer: CustomerView, reserva
     case 'REJECTED':
       return { orderId: order.orderId, status: 'REJECTED', rejection: reservation.rejection, ...who };
     case 'RELEASED':
-      return undefined;
+      return { orderId: order.orderId, status: 'REJECTED', rejection: invalidOrder, ...who };
   }
 }
 

@@ -10,6 +10,8 @@ export interface CustomerDirectory {
 
 export interface StockReservations {
   reserve(orders: Array<Pick<PendingOrder, 'orderId' | 'items'>>): Promise<ReservationResult[]>;
+  /** Gives back what the orders hold; an order never reserved can no longer be. */
+  release(orderIds: string[]): Promise<void>;
 }
 
 interface Deps {
@@ -25,7 +27,7 @@ interface Deps {
   beforeCommit?: () => void;
 }
 
-const toPending = (c: PlaceOrderCommand): PendingOrder => ({
+export const toPending = (c: PlaceOrderCommand): PendingOrder => ({
   orderId: c.orderId,
   customerId: c.customerId,
   items: c.items,
@@ -62,8 +64,7 @@ export function createPlaceOrders({ transaction, orders, outbox, customers, inve
     if (toReserve.length > 0) {
       const results = await inventory.reserve(toReserve.map(({ orderId, items }) => ({ orderId, items })));
       toReserve.forEach((order, i) => {
-        const decision = decideOrder(order, customerById.get(order.customerId)!, results[i]);
-        if (decision) decisions.push(decision);
+        decisions.push(decideOrder(order, customerById.get(order.customerId)!, results[i]));
       });
     }
 
