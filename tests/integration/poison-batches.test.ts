@@ -22,7 +22,7 @@ import { rawConnection, startRpcClient, takeMessage } from '../support/broker';
 // One bad order in a PlaceOrders message, published past the gateway, must neither hold back nor
 // lose the orders that share its message.
 
-let backend: { stop(): Promise<void> };
+let backend: Awaited<ReturnType<typeof startBackend>>;
 let client: Awaited<ReturnType<typeof startRpcClient>>;
 let connection: ChannelModel;
 let channel: ConfirmChannel;
@@ -83,6 +83,14 @@ async function settled(orderId: string, since: number, timeoutMs = 10_000): Prom
   }
 }
 
+/** order-management's count of orders that failed on their own data, by outcome. */
+async function permanentFailures(): Promise<Record<string, number>> {
+  const page = await (await fetch(`${backend.orderManagementUrl}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const m of page.matchAll(/^orders_failed_permanently_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)/gm)) counts[m[1]] = Number(m[2]);
+  return counts;
+}
+
 const deadLetterOf = (messageId: string): Promise<GetMessage | undefined> =>
   takeMessage(connection, deadLetterQueue(queues.placeOrder), (m) => m.properties.messageId === messageId, 10_000);
 
@@ -94,6 +102,7 @@ describe('a PlaceOrders message with one bad order among good ones', () => {
     const { customerId, productId } = await fixture(10);
     const good = Array.from({ length: 4 }, () => command(customerId, productId));
     const bad = command(customerId, productId, { shippingAddress: { line1: 'bad\u0000', city: 'Berlin', postalCode: '10115', country: 'DE' } });
+    const before = await permanentFailures();
 
     const { messageId, confirmedAt } = await publishBatch([good[0], good[1], bad, good[2], good[3]]);
 
@@ -109,6 +118,7 @@ describe('a PlaceOrders message with one bad order among good ones', () => {
     const stored = await ordersDb.query('SELECT count(*)::int AS n FROM orders WHERE id = $1', [bad.orderId]);
     expect(stored.rows[0].n).toBe(0);
     expect((await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId })).available).toBe(6);
+    expect((await permanentFailures()).dead_lettered - before.dead_lettered).toBe(1);
   });
 
   it('when one command passes the schema but the database cannot store it, then the good ones are CONFIRMED at first delivery and the bad one is dead-lettered alone', async () => {
@@ -116,6 +126,7 @@ describe('a PlaceOrders message with one bad order among good ones', () => {
     const good = Array.from({ length: 3 }, () => command(customerId, productId));
     // A valid RFC 3339 date that PostgreSQL's timestamptz refuses (SQLSTATE 22008).
     const unstorable = command(customerId, productId, { acceptedAt: '0000-01-01T00:00:00Z' });
+    const before = await permanentFailures();
 
     const { messageId, confirmedAt } = await publishBatch([good[0], unstorable, good[1], good[2]]);
 
@@ -129,6 +140,7 @@ describe('a PlaceOrders message with one bad order among good ones', () => {
     expect(dead?.properties.headers?.['x-retry-count']).toBeUndefined();
     expect(JSON.parse(dead!.content.toString())).toEqual({ commands: [unstorable] });
     expect((await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId })).available).toBe(7);
+    expect((await permanentFailures()).dead_lettered - before.dead_lettered).toBe(1);
   });
 
   it('when an order is recorded but its decision violates a constraint, then the others are CONFIRMED at first delivery, it is REJECTED as INVALID_ORDER and its stock is given back', async () => {
@@ -141,6 +153,7 @@ describe('a PlaceOrders message with one bad order among good ones', () => {
       const poisoned = await fixture(10, poisonEmail);
       const good = Array.from({ length: 3 }, () => command(ok.customerId, ok.productId));
       const bad = command(poisoned.customerId, poisoned.productId, { items: [{ productId: poisoned.productId, quantity: 4 }] });
+      const before = await permanentFailures();
 
       const { messageId, confirmedAt } = await publishBatch([good[0], good[1], bad, good[2]]);
 
@@ -155,6 +168,7 @@ describe('a PlaceOrders message with one bad order among good ones', () => {
       expect((await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId: ok.productId })).available).toBe(7);
       // Nothing of this message is left for an operator to replay.
       expect(await deadLetterOf(messageId)).toBeUndefined();
+      expect((await permanentFailures()).rejected - before.rejected).toBe(1);
     } finally {
       await ordersDb.query('ALTER TABLE orders DROP CONSTRAINT IF EXISTS test_poison_email');
     }

@@ -72,7 +72,7 @@ describe('metrics used by dashboards and alerts', () => {
     expect(byDashboard('keda-scaling.json')).toEqual(expect.arrayContaining(['kube_horizontalpodautoscaler_status_desired_replicas']));
   });
 
-  it('when the alert rules are read, then backlog, dead letters, missing consumers, errors and latency are covered', () => {
+  it('when the alert rules are read, then backlog, dead letters, missing consumers, errors, orders failed on their data, retries and latency are covered', () => {
     const rule = find(docs, 'PrometheusRule', RELEASE)!;
     const alerts = rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
     expect(alerts).toEqual([
@@ -81,6 +81,8 @@ describe('metrics used by dashboards and alerts', () => {
       'OrderPlatformQueueWithoutConsumers',
       'OrderPlatformHttpErrorRate',
       'OrderPlatformMessageFailureRate',
+      'OrderPlatformOrdersFailedPermanently',
+      'OrderPlatformMessagesRetrying',
       'OrderPlatformEndToEndLatencyHigh',
     ]);
   });

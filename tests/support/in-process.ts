@@ -11,7 +11,7 @@ import { waitReady } from './platform';
 const onPort0 = (service: string) => testEnv(service, { extra: { HTTP_PORT: '0' } });
 
 /** order-management with its real collaborators, in this process, on the real broker and databases. */
-export async function startBackend(): Promise<{ stop(): Promise<void> }> {
+export async function startBackend(): Promise<{ orderManagementUrl: string; stop(): Promise<void> }> {
   const running = [
     await startCustomerService(loadCustomerServiceConfig(onPort0('customer-service')), quietLogger()),
     await startInventoryService(loadInventoryServiceConfig(onPort0('inventory-service')), quietLogger()),
@@ -19,6 +19,7 @@ export async function startBackend(): Promise<{ stop(): Promise<void> }> {
   ];
   await Promise.all(running.map((s) => waitReady(`http://127.0.0.1:${s.port}/readyz`)));
   return {
+    orderManagementUrl: `http://127.0.0.1:${running[2].port}`,
     async stop() {
       for (const s of running.reverse()) await s.stop();
     },

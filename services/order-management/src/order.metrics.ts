@@ -15,6 +15,8 @@ export function createOrderMetrics(metrics: Metrics) {
     'Orders whose own data failed where the rest of their batch passed: rejected as INVALID_ORDER, or dead-lettered when they could not be recorded',
     ['outcome'],
   );
+  // Exported at zero from the start, so that the first failure is an increase an alert can see.
+  for (const outcome of ['rejected', 'dead_lettered']) failedPermanently.inc({ outcome }, 0);
 
   return {
     batchSize,

@@ -76,7 +76,7 @@ export function promqlMetricNames(expr: string): string[] {
 
 /** Metric families the services promise to export (the platform contract); histograms are expanded. */
 export const SERVICE_METRIC_CONTRACT = {
-  counters: ['http_requests_total', 'messages_handled_total', 'orders_accepted_total', 'orders_refused_total', 'orders_processed_total'],
+  counters: ['http_requests_total', 'messages_handled_total', 'orders_accepted_total', 'orders_refused_total', 'orders_processed_total', 'orders_failed_permanently_total'],
   histograms: ['http_request_duration_seconds', 'message_handling_duration_seconds', 'order_end_to_end_seconds', 'order_batch_size'],
   defaults: ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds'],
 };
