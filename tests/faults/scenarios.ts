@@ -1,21 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deadLetterQueue, queues } from '@shop/contracts';
+import { Client } from 'pg';
+import { deadLetterQueue, moneyLimits, newId, queues } from '@shop/contracts';
+import { Api } from '../support/api';
+import { testEnv } from '../support/local-env';
+import { tokenFor } from '../support/tokens';
 import {
   allReady,
   injectRaw,
   killHard,
   memoryAlarm,
   queueDepth,
+  publishPlaceOrders,
   queueStats,
   republishCommands,
   restartPostgresImmediately,
   sleep,
   startBroker,
   stopBroker,
+  takeDeadLetters,
   waitForMarker,
 } from './support/actions';
+import { send, type RequestRecord } from './support/traffic';
 import { startTcpProxy } from './support/tcp-proxy';
 import type { Scenario, ScenarioResult } from './support/scenario';
 
@@ -47,6 +55,86 @@ function crashAt(point: string, size: Size): FaultCase {
       },
     },
     verify: (r) => expect(r.restarts).toBeGreaterThanOrEqual(1),
+  };
+}
+
+async function ordersDb<T>(work: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: testEnv('order-management').DATABASE_URL });
+  await db.connect();
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * Orders that pass validation but cannot end CONFIRMED, mixed into the batches of live traffic:
+ * commands the database cannot store (sent past the gateway, beside valid ones in the same
+ * PlaceOrders message), commands that fail the schema, orders priced over the total cap, and one
+ * customer whose confirmations a constraint refuses. The good orders must all end as usual; each
+ * bad one must be accounted for: dead-lettered alone, or REJECTED with its reason.
+ */
+function mixedUnstorable(size: Size): FaultCase {
+  const state = { dlqMessages: [] as string[], badCommands: new Set<string>(), overflowing: [] as string[], poisonedCustomer: '', poisonedAfter: 0 };
+  const constraint = 'fault_poisoned_customer';
+  return {
+    id: 'valid but unstorable orders mixed into batches',
+    scenario: {
+      name: 'valid but unstorable orders mixed into batches under load',
+      ...size,
+      fault: async ({ platform, records, customerIds, faultEnded }) => {
+        const productIds = [...new Set(records.flatMap((r) => r.body.items.map((l) => l.productId)))];
+        state.poisonedCustomer = customerIds[0];
+        state.poisonedAfter = Date.now();
+        await ordersDb((db) =>
+          db.query(`ALTER TABLE orders ADD CONSTRAINT ${constraint} CHECK (customer_id <> '${state.poisonedCustomer}' OR status <> 'CONFIRMED') NOT VALID`),
+        );
+        const messages = Array.from({ length: 10 }, (_, m) => {
+          const good = [1, 2, 3].map((j) => {
+            const customer = 1 + ((m * 3 + j) % (customerIds.length - 1));
+            const items = [{ productId: productIds[(m + j) % productIds.length], quantity: 1 }];
+            const orderId = newId();
+            records.push({ key: randomUUID(), customer, body: { items }, outcome: 'accepted', status: 202, orderId, sentAt: Date.now(), answeredAt: Date.now() });
+            return { orderId, customerId: customerIds[customer], items, acceptedAt: new Date().toISOString() };
+          });
+          const base = () => ({ orderId: newId(), customerId: customerIds[1], items: [{ productId: productIds[0], quantity: 1 }] });
+          const unstorable = { ...base(), acceptedAt: '0000-01-01T00:00:00Z' };
+          const invalid = { ...base(), acceptedAt: new Date().toISOString(), shippingAddress: { line1: 'x\u0000', city: 'B', postalCode: '1', country: 'DE' } };
+          const bad = m % 2 === 0 ? [unstorable, invalid] : [unstorable];
+          for (const b of bad) state.badCommands.add(b.orderId);
+          return [good[0], bad[0], good[1], ...bad.slice(1), good[2]];
+        });
+        state.dlqMessages = await publishPlaceOrders(messages);
+
+        const admin = await Api.asAdmin(platform.gatewayUrl);
+        const dear = await admin.createProduct(moneyLimits.unitPrice, 100_000);
+        for (let i = 0; i < 3; i += 1) {
+          const customer = 1 + i;
+          const record: RequestRecord = { key: randomUUID(), customer, body: { items: [{ productId: dear, quantity: 1000 }, { productId: productIds[0], quantity: 1 }] }, outcome: 'unknown', sentAt: Date.now(), answeredAt: 0 };
+          records.push(record);
+          Object.assign(record, await send(platform.gatewayUrl, await tokenFor(customerIds[customer]), record.key, record.body, 5000), { answeredAt: Date.now() });
+          if (record.orderId) state.overflowing.push(record.orderId);
+        }
+        faultEnded();
+      },
+      cleanup: async () => void (await ordersDb((db) => db.query(`ALTER TABLE orders DROP CONSTRAINT IF EXISTS ${constraint}`))),
+    },
+    verify: async (r) => {
+      expect(r.restarts).toBe(0);
+      const dead = await takeDeadLetters(deadLetterQueue(queues.placeOrder), state.dlqMessages);
+      expect(dead.size).toBe(state.dlqMessages.length);
+      const deadIds = [...dead.values()].flatMap((body) => (body as { commands: Array<{ orderId: string }> }).commands.map((c) => c.orderId));
+      expect(deadIds.sort()).toEqual([...state.badCommands].sort());
+      const rows = await ordersDb(async (db) => (await db.query(`SELECT id, status, customer_id, rejection, updated_at FROM orders WHERE id = ANY($1::uuid[]) OR customer_id = $2`, [[...state.badCommands, ...state.overflowing], state.poisonedCustomer])).rows);
+      expect(rows.filter((row) => state.badCommands.has(row.id))).toEqual([]);
+      expect(state.overflowing.length).toBe(3);
+      for (const id of state.overflowing) expect(rows.find((row) => row.id === id)).toMatchObject({ status: 'REJECTED', rejection: { code: 'ORDER_TOTAL_TOO_LARGE' } });
+      const poisoned = rows.filter((row) => row.customer_id === state.poisonedCustomer && row.updated_at.getTime() > state.poisonedAfter + 1000);
+      // Stock may run out first (OUT_OF_STOCK); none may be CONFIRMED, and those that got stock were rejected as invalid.
+      expect(poisoned.filter((row) => row.status !== 'REJECTED')).toEqual([]);
+      expect(poisoned.filter((row) => row.rejection.code === 'INVALID_ORDER').length).toBeGreaterThan(0);
+    },
   };
 }
 
@@ -166,6 +254,7 @@ export function faultCases(size: Size): FaultCase[] {
         expect((await queueDepth(deadLetterQueue(queues.placeOrder))) - dlqBefore).toBe(injected);
       },
     },
+    mixedUnstorable(size),
     {
       id: 'duplicate deliveries and replay',
       scenario: {

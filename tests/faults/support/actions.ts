@@ -91,3 +91,42 @@ export async function queueStats(vhost: string, queue: string): Promise<{ redeli
   const body = (await response.json()) as { messages?: number; message_stats?: { redeliver?: number } };
   return { redeliver: body.message_stats?.redeliver ?? 0, messages: body.messages ?? 0 };
 }
+
+/** Publishes PlaceOrders messages straight to the work queue, as a producer other than the gateway would. */
+export async function publishPlaceOrders(messages: unknown[][]): Promise<string[]> {
+  const connection = await amqp.connect(BROKER_URL);
+  const channel = await connection.createConfirmChannel();
+  const ids = messages.map((commands, i) => {
+    const messageId = `mixed-${Date.now()}-${i}`;
+    channel.publish(exchanges.commands, routingKeys.placeOrder, Buffer.from(JSON.stringify({ commands })), {
+      persistent: true,
+      messageId,
+      type: messageTypes.placeOrders,
+    });
+    return messageId;
+  });
+  await channel.waitForConfirms();
+  await connection.close();
+  return ids;
+}
+
+/** Takes (removes) the dead letters with these message ids and returns their bodies. */
+export async function takeDeadLetters(queue: string, messageIds: string[]): Promise<Map<string, unknown>> {
+  const connection = await amqp.connect(BROKER_URL);
+  const channel = await connection.createChannel();
+  const wanted = new Set(messageIds);
+  const found = new Map<string, unknown>();
+  try {
+    for (let message = await channel.get(queue, { noAck: false }); message; message = await channel.get(queue, { noAck: false })) {
+      const id = String(message.properties.messageId);
+      if (wanted.has(id)) {
+        found.set(id, JSON.parse(message.content.toString()));
+        channel.ack(message);
+      }
+    }
+  } finally {
+    // Dead letters of other runs go back to the queue untouched.
+    await connection.close();
+  }
+  return found;
+}
