@@ -45,10 +45,14 @@ export const unconfirmed = (message: string, cause?: unknown): AppError =>
   new AppError('publish-unconfirmed', message, 503, { cause });
 
 interface JoiLikeError {
-  details: Array<{ path: Array<string | number>; message: string }>;
+  details: Array<{ path: Array<string | number>; message: string; type?: string; context?: { label?: string; name?: string } }>;
 }
 
+// A named pattern's failure names the rule, never echoes the value (it may hold control characters).
+const describe = (d: JoiLikeError['details'][number]): string =>
+  d.type === 'string.pattern.name' && d.context?.name ? `"${d.context.label ?? d.path.join('.')}" ${d.context.name}` : d.message;
+
 export function validationError(error: JoiLikeError, message = 'The request is not valid'): AppError {
-  const errors = error.details.map((d) => ({ field: d.path.join('.') || '(root)', message: d.message }));
+  const errors = error.details.map((d) => ({ field: d.path.join('.') || '(root)', message: describe(d) }));
   return new AppError('validation-error', message, 400, { errors });
 }
