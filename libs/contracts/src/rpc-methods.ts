@@ -92,6 +92,11 @@ export const orderRpc = {
     }),
   },
   cancel: { name: 'order.cancel', schema: Joi.object({ orderId: uuid.required(), caller: caller.required() }) },
+  /** The owner cancels an order the gateway accepted but order-management has not recorded yet. */
+  cancelUnrecorded: {
+    name: 'order.cancel-unrecorded',
+    schema: Joi.object({ orderId: uuid.required(), customerId: uuid.required(), acceptedAt: Joi.string().isoDate().required() }),
+  },
   claimIdempotencyKey: {
     name: 'order.claim-idempotency-key',
     schema: Joi.object({

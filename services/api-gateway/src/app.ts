@@ -1,10 +1,10 @@
 import express, { type Express } from 'express';
-import { newId } from '@shop/contracts';
 import { BrokerConnection, ConfirmPublisher, RpcClient, declarePlaceOrderTopology } from '@shop/messaging';
 import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, type Logger, type Metrics } from '@shop/platform';
 import type { GatewayConfig } from './config';
 import { createCatalogUseCases, type CatalogUseCases } from './domain/catalog.use-cases';
 import { createCustomerUseCases, type CustomerUseCases } from './domain/customers.use-cases';
+import { createOrderIds } from './domain/order-ids';
 import { createOrderUseCases, type OrderUseCases } from './domain/orders.use-cases';
 import { createPlaceOrder, type PlaceOrder } from './domain/place-order.use-case';
 import { createTokenVerifier, type TokenKey } from './domain/tokens';
@@ -65,6 +65,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   );
   const rpc = new RpcClient(broker, logger, config.rpcTimeoutMs);
   const orderService = createOrderService(rpc);
+  const orderIds = createOrderIds(config.jwtSecret);
+  const clock = { now: () => new Date() };
   let draining = false;
 
   await publisher.start();
@@ -78,10 +80,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     placeOrder: createPlaceOrder({
       commands: createOrderCommands(publisher, config.commandsPerMessage),
       idempotency: orderService,
-      clock: { now: () => new Date() },
-      ids: { newId },
+      clock,
+      ids: orderIds,
     }),
-    orders: createOrderUseCases({ orders: orderService }),
+    orders: createOrderUseCases({ orders: orderService, orderIds, clock }),
     catalog: createCatalogUseCases({ inventory: createInventoryService(rpc) }),
     customers: createCustomerUseCases({ customers: createCustomerService(rpc) }),
     ready: () => !draining && broker.isConnected && publisher.isReady && rpc.isReady,

@@ -6,7 +6,7 @@ import type { OrderManagementConfig } from './config';
 import { createOrdersDataSource } from './data-access/data-source';
 import { createOrderRepository } from './data-access/order.repository';
 import { createOutbox } from './data-access/outbox.repository';
-import { createCancelOrder } from './domain/cancel-order.use-case';
+import { createCancelOrder, createCancelUnrecordedOrder } from './domain/cancel-order.use-case';
 import { createOrderQueries } from './domain/order-queries.use-cases';
 import { createPlaceOrders } from './domain/place-orders.use-case';
 import { createRejectInvalidOrder } from './domain/reject-invalid-order.use-case';
@@ -58,14 +58,16 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     beforeCommit: () => faults.hit('before-commit'),
   });
   const rejectInvalid = createRejectInvalidOrder({ transaction, orders, outbox, inventory: services.inventory, onDecided });
-  const cancel = createCancelOrder({ transaction, orders, outbox, onCancelled: (o, outboxIds) => (orderMetrics.decided([o]), relay.relayNow(outboxIds)) });
+  const onCancelled = (o: Parameters<typeof orderMetrics.decided>[0][number], outboxIds: string[]) => (orderMetrics.decided([o]), relay.relayNow(outboxIds));
+  const cancel = createCancelOrder({ transaction, orders, outbox, onCancelled });
+  const cancelUnrecorded = createCancelUnrecordedOrder({ transaction, orders, outbox, currency: config.currency, cancel, onCancelled });
   const rpcServer = new RpcServer({
     broker,
     queue: queues.orderRpc,
     logger,
     metrics,
     prefetch: config.rpcPrefetch,
-    methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel),
+    methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel, cancelUnrecorded),
   });
   const handle = handlePlaceOrders({
     placeOrders: async (commands) => {

@@ -14,7 +14,8 @@ export interface PlaceOrderDeps {
   commands: OrderCommands;
   idempotency: Pick<OrderService, 'claimIdempotencyKey'>;
   clock: { now(): Date };
-  ids: { newId(): string };
+  /** Mints an order id for a customer (order-ids.ts). */
+  ids: { mint(customerId: string): string };
 }
 
 /**
@@ -24,13 +25,13 @@ export interface PlaceOrderDeps {
  */
 export function createPlaceOrder({ commands, idempotency, clock, ids }: PlaceOrderDeps) {
   const orderIdFor = async ({ caller, items, shippingAddress, idempotencyKey }: PlaceOrderInput): Promise<string> => {
-    if (idempotencyKey === undefined) return ids.newId();
+    if (idempotencyKey === undefined) return ids.mint(caller.customerId);
     const hash = requestHash({ items, shippingAddress });
     const claimed = await idempotency.claimIdempotencyKey({
       customerId: caller.customerId,
       key: idempotencyKey,
       requestHash: hash,
-      orderId: ids.newId(),
+      orderId: ids.mint(caller.customerId),
     });
     if (claimed.requestHash !== hash) throw idempotencyKeyReused();
     return claimed.orderId;

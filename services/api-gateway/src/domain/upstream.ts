@@ -22,6 +22,7 @@ export interface OrderService {
   get(input: { orderId: string; caller: Caller }): Promise<OrderView>;
   list(input: { caller: Caller; status?: OrderStatus; limit: number; cursor?: string }): Promise<Page<OrderView>>;
   cancel(input: { orderId: string; caller: Caller }): Promise<OrderView>;
+  cancelUnrecorded(input: { orderId: string; customerId: string; acceptedAt: string }): Promise<OrderView>;
 }
 
 export interface InventoryService {

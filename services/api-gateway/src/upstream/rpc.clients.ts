@@ -8,6 +8,7 @@ export const createOrderService = (rpc: RpcClient): OrderService => ({
   get: (input) => rpc.call(queues.orderRpc, orderRpc.get.name, input),
   list: (input) => rpc.call(queues.orderRpc, orderRpc.list.name, input),
   cancel: (input) => rpc.call(queues.orderRpc, orderRpc.cancel.name, input),
+  cancelUnrecorded: (input) => rpc.call(queues.orderRpc, orderRpc.cancelUnrecorded.name, input),
 });
 
 export const createInventoryService = (rpc: RpcClient): InventoryService => ({

@@ -23,6 +23,13 @@ export function createOrderRepository(): OrderRepository {
       const known = orders.map((o) => o.orderId).filter((id) => !pending.has(id));
       const stillPending: Array<{ id: string }> = await tx.query(`SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`, [known]);
       for (const r of stillPending) pending.add(r.id);
+      // An order its owner cancelled before it was recorded stays CANCELLED; it gains its items.
+      await tx.query(
+        `UPDATE orders o SET items = d.items, shipping_address = d.shipping_address
+         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, items jsonb, shipping_address jsonb)
+         WHERE o.id = d.id AND o.status = 'CANCELLED' AND o.items = '[]'::jsonb`,
+        [JSON.stringify(orders.filter((o) => !pending.has(o.orderId)).map((o) => ({ id: o.orderId, items: o.items, shipping_address: o.shippingAddress })))],
+      );
       return pending;
     },
 
@@ -69,6 +76,15 @@ export function createOrderRepository(): OrderRepository {
         [orderId, status],
       );
       return toOrder(rows[0]);
+    },
+
+    async insertCancelled(tx, { orderId, customerId, acceptedAt }, currency) {
+      const rows: OrderRow[] = await tx.query(
+        `INSERT INTO orders (id, customer_id, status, items, currency, accepted_at) VALUES ($1, $2, 'CANCELLED', '[]', $3, $4)
+         ON CONFLICT (id) DO NOTHING RETURNING ${orderColumns()}`,
+        [orderId, customerId, currency, acceptedAt],
+      );
+      return rows[0] && toOrder(rows[0]);
     },
 
     async claimIdempotencyKey(tx, { customerId, key, requestHash, orderId }) {

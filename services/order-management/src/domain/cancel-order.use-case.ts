@@ -32,3 +32,29 @@ export function createCancelOrder({ transaction, orders, outbox, onCancelled }: 
     return cancelled;
   };
 }
+
+/**
+ * A cancel that overtook its order: the gateway vouched that the id was accepted for this
+ * customer, but the command has not been recorded. The order is recorded CANCELLED at once with
+ * its event, so inventory marks it released and a reserve arriving later holds nothing; the
+ * command, when it comes, finds the id taken and leaves it CANCELLED. If the order was recorded
+ * meanwhile, this is an ordinary cancel.
+ */
+export function createCancelUnrecordedOrder({ transaction, orders, outbox, currency, cancel, onCancelled }: {
+  transaction: Transactional;
+  orders: OrderRepository;
+  outbox: Outbox;
+  currency: string;
+  cancel: ReturnType<typeof createCancelOrder>;
+  onCancelled?: (order: Order, outboxIds: string[]) => void;
+}) {
+  return async ({ orderId, customerId, acceptedAt }: { orderId: string; customerId: string; acceptedAt: string }): Promise<Order> => {
+    const recorded = await transaction(async (tx) => {
+      const cancelled = await orders.insertCancelled(tx, { orderId, customerId, acceptedAt }, currency);
+      return cancelled && { cancelled, outboxIds: await outbox.append(tx, [orderEvent(cancelled)]) };
+    });
+    if (!recorded) return cancel({ orderId, caller: { customerId, role: 'customer' } });
+    onCancelled?.(recorded.cancelled, recorded.outboxIds);
+    return recorded.cancelled;
+  };
+}

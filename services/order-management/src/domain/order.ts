@@ -46,6 +46,8 @@ export interface OrderRepository {
   find(tx: Tx, orderId: string, forUpdate?: boolean): Promise<Order | undefined>;
   listForCustomer(tx: Tx, query: { customerId: string; status?: string; limit: number; beforeId?: string }): Promise<Order[]>;
   setStatus(tx: Tx, orderId: string, status: Order['status']): Promise<Order>;
+  /** Records an order as CANCELLED before its command arrived; undefined if the id is known already. */
+  insertCancelled(tx: Tx, order: { orderId: string; customerId: string; acceptedAt: string }, currency: string): Promise<Order | undefined>;
   claimIdempotencyKey(tx: Tx, claim: { customerId: string; key: string; requestHash: string; orderId: string }): Promise<{ orderId: string; requestHash: string }>;
 }
 

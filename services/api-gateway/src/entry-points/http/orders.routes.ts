@@ -22,6 +22,9 @@ function idempotencyKeyOf(header: string | undefined): string | undefined {
   throw validationError({ details: [{ path: ['Idempotency-Key'], message: 'must be 1 to 200 visible ASCII characters' }] }, 'The Idempotency-Key header is not valid');
 }
 
+/** Orders are usually decided well within a second of their 202. */
+const PENDING_RETRY_AFTER_S = '1';
+
 export const toOrderResponse = (o: OrderView) => ({
   orderId: o.orderId,
   customerId: o.customerId,
@@ -70,7 +73,8 @@ export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: Ord
     const body = validate<{ items: OrderLine[]; shippingAddress?: ShippingAddress }>(placeOrderBody, req.body);
     const { orderId } = await placeOrder({ caller: callerOf(res), ...body, idempotencyKey });
     accepted.inc();
-    res.status(202).location(`/v1/orders/${orderId}`).json({ orderId, status: 'PENDING' });
+    // The Location is a status monitor: Retry-After says when a poll is worth making.
+    res.status(202).location(`/v1/orders/${orderId}`).set('Retry-After', PENDING_RETRY_AFTER_S).json({ orderId, status: 'PENDING' });
   };
   router.post('/v1/orders', authenticated, ...jsonBody('16kb'), submit, countRefusal);
 
@@ -90,6 +94,7 @@ export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: Ord
 
   router.get('/v1/orders/:id', authenticated, async (req, res) => {
     const order = await orders.get(callerOf(res), pathId(req.params.id, 'Order'));
+    if (order.status === 'PENDING') res.set('Retry-After', PENDING_RETRY_AFTER_S);
     res.json(toOrderResponse(order));
   });
 

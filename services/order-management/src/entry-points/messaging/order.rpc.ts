@@ -1,11 +1,16 @@
 import { orderRpc } from '@shop/contracts';
 import { rpcMethod } from '@shop/messaging';
-import type { createCancelOrder } from '../../domain/cancel-order.use-case';
+import type { createCancelOrder, createCancelUnrecordedOrder } from '../../domain/cancel-order.use-case';
 import type { createOrderQueries } from '../../domain/order-queries.use-cases';
 
-export const orderRpcMethods = (queries: ReturnType<typeof createOrderQueries>, cancel: ReturnType<typeof createCancelOrder>) => [
+export const orderRpcMethods = (
+  queries: ReturnType<typeof createOrderQueries>,
+  cancel: ReturnType<typeof createCancelOrder>,
+  cancelUnrecorded: ReturnType<typeof createCancelUnrecordedOrder>,
+) => [
   rpcMethod(orderRpc.get, queries.get),
   rpcMethod(orderRpc.list, queries.list),
   rpcMethod(orderRpc.cancel, cancel),
+  rpcMethod(orderRpc.cancelUnrecorded, cancelUnrecorded),
   rpcMethod(orderRpc.claimIdempotencyKey, queries.claimIdempotencyKey),
 ];
