@@ -49,14 +49,23 @@ export class RpcClient {
       }, timeoutMs);
       this.waiting.set(correlationId, { resolve, reject, timer });
     });
-    channel.sendToQueue(queue, encode(payload), {
-      correlationId,
-      replyTo,
-      type: method,
-      expiration: String(timeoutMs),
-      contentType: 'application/json',
-      mandatory: true,
-    });
+    try {
+      channel.sendToQueue(queue, encode(payload), {
+        correlationId,
+        replyTo,
+        type: method,
+        expiration: String(timeoutMs),
+        contentType: 'application/json',
+        mandatory: true,
+      });
+    } catch (err) {
+      // The channel closed under us. Nothing will settle the reply now: drop its waiter and timer
+      // so that no rejection is left without a handler (that would take the process down).
+      const waiting = this.waiting.get(correlationId);
+      if (waiting) clearTimeout(waiting.timer);
+      this.waiting.delete(correlationId);
+      throw unavailable('The message broker is not reachable', err);
+    }
     const answer = (await reply) as RpcReply<T>;
     if (!answer.ok) throw AppError.from(answer.error);
     return answer.data;
