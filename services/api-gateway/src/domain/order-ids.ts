@@ -1,13 +1,8 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { newId } from '@shop/contracts';
+import { newId, uuidBytes, uuidString } from '@shop/contracts';
 
 const TAG_BYTES = 4;
-
-const bytesOf = (uuid: string): Buffer => Buffer.from(uuid.replace(/-/g, ''), 'hex');
-const uuidOf = (b: Buffer): string => {
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
+const HEAD = 16 - TAG_BYTES;
 
 /**
  * Order ids that say who they were minted for. An id is a UUIDv7 whose last four random bytes
@@ -18,26 +13,25 @@ const uuidOf = (b: Buffer): string => {
  */
 export function createOrderIds(secret: string) {
   const key = Buffer.from(hkdfSync('sha256', secret, 'order-platform', 'order-id-tag', 32));
-  const tagOf = (customerId: string, head: Buffer): Buffer =>
+  const tagOf = (customerId: string, head: Uint8Array): Buffer =>
     createHmac('sha256', key).update(customerId).update(head).digest().subarray(0, TAG_BYTES);
 
   return {
     mint(customerId: string): string {
-      const bytes = bytesOf(newId());
-      tagOf(customerId, bytes.subarray(0, 16 - TAG_BYTES)).copy(bytes, 16 - TAG_BYTES);
-      return uuidOf(bytes);
+      const bytes = newId(undefined, new Uint8Array(16));
+      bytes.set(tagOf(customerId, bytes.subarray(0, HEAD)), HEAD);
+      return uuidString(bytes);
     },
 
     /** True only for an id this platform minted for this customer. */
     mintedFor(orderId: string, customerId: string): boolean {
-      const bytes = bytesOf(orderId);
-      if (bytes.length !== 16) return false;
-      return timingSafeEqual(bytes.subarray(16 - TAG_BYTES), tagOf(customerId, bytes.subarray(0, 16 - TAG_BYTES)));
+      const bytes = uuidBytes(orderId);
+      return timingSafeEqual(bytes.subarray(HEAD), tagOf(customerId, bytes.subarray(0, HEAD)));
     },
 
     /** When the id was minted: UUIDv7 starts with its Unix time in milliseconds. */
     mintedAt(orderId: string): number {
-      return bytesOf(orderId).readUIntBE(0, 6);
+      return Buffer.from(uuidBytes(orderId).buffer, 0, 6).readUIntBE(0, 6);
     },
   };
 }
