@@ -32,7 +32,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
 
   const broker = new BrokerConnection({ url: config.brokerUrl, name: 'order-management', logger });
   const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs);
-  const publisher = new ConfirmPublisher(broker, logger, config.rpcTimeoutMs, declareExchanges);
+  const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, declareExchanges);
   const relay = createOutboxRelay({
     transaction,
     outbox,

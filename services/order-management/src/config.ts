@@ -9,6 +9,7 @@ interface OwnEnv {
   BATCH_MAX_ORDERS: number;
   CONSUMERS: number;
   RPC_TIMEOUT_MS: number;
+  PUBLISH_TIMEOUT_MS: number;
   RPC_PREFETCH: number;
   OUTBOX_SWEEP_MS: number;
   OUTBOX_BATCH_SIZE: number;
@@ -33,6 +34,8 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       BATCH_MAX_ORDERS: Joi.number().integer().min(1).max(5000).default(1000),
       CONSUMERS: Joi.number().integer().min(1).max(32).default(2),
       RPC_TIMEOUT_MS: Joi.number().integer().min(50).max(120_000).default(5000),
+      // How long the outbox relay waits for the broker's confirm of an event; not an RPC's answer.
+      PUBLISH_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       RPC_PREFETCH: Joi.number().integer().min(1).max(1000).default(50),
       OUTBOX_SWEEP_MS: Joi.number().integer().min(5).max(60_000).default(1000),
       OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
@@ -52,6 +55,7 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       batchMaxOrders: raw.BATCH_MAX_ORDERS,
       consumers: raw.CONSUMERS,
       rpcTimeoutMs: raw.RPC_TIMEOUT_MS,
+      publishTimeoutMs: raw.PUBLISH_TIMEOUT_MS,
       rpcPrefetch: raw.RPC_PREFETCH,
       outboxSweepMs: raw.OUTBOX_SWEEP_MS,
       outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
