@@ -39,7 +39,7 @@ export async function migrateAndExit(dataSource: DataSource, logger: Logger): Pr
 }
 
 /** Connection loss is normal during a database restart; the pool reconnects on next use. */
-export async function isDatabaseUp(dataSource: DataSource): Promise<boolean> {
+export async function isDatabaseUp(dataSource: Pick<DataSource, 'query'>): Promise<boolean> {
   try {
     await dataSource.query('SELECT 1');
     return true;
@@ -48,11 +48,23 @@ export async function isDatabaseUp(dataSource: DataSource): Promise<boolean> {
   }
 }
 
-/** Readiness must not run a query per probe; a background check keeps the answer fresh. */
-export function watchDatabase(dataSource: DataSource, intervalMs = 2000): { readonly up: boolean; stop(): void } {
+/**
+ * Readiness must not run a query per probe; a background check keeps the answer fresh. One check
+ * at a time: while the database stalls, checks would otherwise pile up on the pool, and a check
+ * still unanswered when the next is due already says the database is not usable.
+ */
+export function watchDatabase(dataSource: Pick<DataSource, 'isInitialized' | 'query'>, intervalMs = 2000): { readonly up: boolean; stop(): void } {
   let up = dataSource.isInitialized;
+  let checking = false;
   const timer = setInterval(() => {
-    void isDatabaseUp(dataSource).then((value) => (up = value));
+    if (checking) {
+      up = false;
+      return;
+    }
+    checking = true;
+    void isDatabaseUp(dataSource)
+      .then((value) => (up = value))
+      .finally(() => (checking = false));
   }, intervalMs);
   timer.unref();
   return {
