@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deadLetterQueue, exchanges, inventoryRpc, newId, queues, routingKeys, type ProductView, type ReservationResult } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 import type { ChannelModel } from 'amqplib';
+import { Client } from 'pg';
 import { startInventoryService, type RunningInventoryService } from '../src/app';
 import { loadInventoryServiceConfig } from '../src/config';
 import { quietLogger, rawConnection, startRpcClient, takeMessage } from '../../../tests/support/broker';
@@ -34,6 +35,24 @@ const reserve = (orders: Array<{ orderId: string; items: Array<{ productId: stri
   call<{ results: ReservationResult[] }>(inventoryRpc.reserve, { orders }).then((r) => r.results);
 
 describe('inventory-service', () => {
+  it('when an order has a reservation row that never got its answer (PENDING), then a reserve decides it and holds its stock', async () => {
+    const productId = await createProduct(5, 200);
+    const orderId = newId();
+    const db = new Client({ connectionString: testEnv('inventory-service').DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`INSERT INTO reservations (order_id, status) VALUES ($1, 'PENDING')`, [orderId]);
+
+      const [result] = await reserve([{ orderId, items: [{ productId, quantity: 2 }] }]);
+
+      expect(result).toEqual({ orderId, status: 'RESERVED', lines: [{ productId, quantity: 2, unitPrice: 200 }], currency: 'EUR' });
+      expect(await available(productId)).toBe(3);
+      expect((await reserve([{ orderId, items: [{ productId, quantity: 2 }] }]))[0]).toEqual(result);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('when the same order is reserved twice, then the second answer repeats the first and stock is taken once', async () => {
     const productId = await createProduct(10, 350);
     const order = { orderId: newId(), items: [{ productId, quantity: 4 }] };

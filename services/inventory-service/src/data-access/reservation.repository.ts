@@ -56,14 +56,17 @@ export function createReservationRepository(): ReservationRepository {
         ),
       );
       // Lines go in with their reservation, in one statement; an order whose row exists already
-      // (a concurrent request stored it) gets neither.
+      // (a concurrent request stored it) gets neither. A row left PENDING holds nothing and has no
+      // answer, so this decision replaces it rather than leaving the order without one.
       const rows: Array<{ order_id: string }> = await tx.query(
         `WITH input AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(order_id uuid, status text, rejection jsonb, currency text, lines jsonb)
          ), stored AS (
            INSERT INTO reservations (order_id, status, rejection, currency)
            SELECT order_id, status, rejection, currency FROM input
-           ON CONFLICT (order_id) DO NOTHING RETURNING order_id
+           ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, rejection = EXCLUDED.rejection, currency = EXCLUDED.currency, updated_at = now()
+             WHERE reservations.status = 'PENDING'
+           RETURNING order_id
          ), lines AS (
            INSERT INTO reservation_lines (order_id, product_id, quantity, unit_price)
            SELECT i.order_id, l."productId", l.quantity, l."unitPrice"
