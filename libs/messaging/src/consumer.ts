@@ -87,6 +87,10 @@ export class BatchConsumer {
       this.channel = undefined;
       this.consumerTag = undefined;
       this.buffer = [];
+      // A channel can close while its connection lives (a channel error, or process() closing it
+      // after a failed settlement): consume again on a new one. When the connection itself is
+      // gone, this fails and the reconnect opens the channel instead.
+      if (!this.stopping) this.open(connection).catch((err: Error) => this.options.logger.debug({ err: err.message }, 'consumer not reopened on this connection'));
     });
     await this.options.declare(channel);
     await channel.prefetch(this.options.prefetch);
@@ -138,8 +142,12 @@ export class BatchConsumer {
     try {
       await this.settle(channel, batch, settlements);
     } catch (err) {
-      // The channel is gone; the broker redelivers the batch and the handlers are idempotent.
-      logger.warn({ err: (err as Error).message }, 'could not settle batch; it will be redelivered');
+      // Unsettled messages hold their prefetch slots for as long as the channel lives: with the
+      // channel still open, the consumer would stall. Closing it makes the broker redeliver the
+      // batch (the handlers are idempotent) and the close handler consumes again.
+      logger.warn({ err: (err as Error).message, messages: batch.length }, 'could not settle batch; closing the channel so that it is redelivered');
+      metrics.messagesHandled.inc({ queue, outcome: 'unsettled' }, batch.length);
+      if (this.channel === channel) await channel.close().catch(() => undefined);
       return;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
