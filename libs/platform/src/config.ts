@@ -35,7 +35,6 @@ export const commonEnvSchema = {
   RABBITMQ_PASSWORD: Joi.string(),
   RABBITMQ_VHOST: Joi.string().default('/'),
   RABBITMQ_HEARTBEAT_S: Joi.number().integer().min(1).max(600).default(10),
-  OTEL_ENABLED: Joi.boolean().default(false),
 };
 
 export const databaseEnvSchema = {
@@ -54,7 +53,6 @@ export interface CommonEnv extends BrokerEnv {
   QUEUE_TYPE: 'classic' | 'quorum';
   SHUTDOWN_GRACE_MS: number;
   CURRENCY: string;
-  OTEL_ENABLED: boolean;
 }
 
 export interface BrokerEnv {
