@@ -5,14 +5,16 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import steps from './lib/steps.js';
 
-const { root, say, prepare } = steps;
+const { root, say, prepare, withInfrastructure } = steps;
 const report = path.join(root, 'reports', 'faults.jsonl');
 
-prepare({ profile: 'test', withSeed: false });
-rmSync(report, { force: true });
-say('running the fault suite');
-const jest = path.join(root, 'node_modules', '.bin', 'jest');
-const result = spawnSync(jest, ['-c', 'jest.faults.config.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const result = withInfrastructure('test', () => {
+  prepare({ profile: 'test', withSeed: false });
+  rmSync(report, { force: true });
+  say('running the fault suite');
+  const jest = path.join(root, 'node_modules', '.bin', 'jest');
+  return spawnSync(jest, ['-c', 'jest.faults.config.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+});
 
 const rows = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 const cell = (v) => (v === null || v === undefined ? '–' : String(v));

@@ -6,16 +6,55 @@ const defaultPorts = { 'api-gateway': 3000, 'order-management': 3001, 'customer-
 
 const DEV_JWT_SECRET = 'local-development-secret-not-for-production';
 
-/** profile 'dev' is what npm start runs; 'test' uses its own vhost and databases. */
+/**
+ * Where each profile's broker and database live (scripts/infra.sh starts them). The test profile
+ * has a RabbitMQ node and a PostgreSQL cluster of its own, so that tests which stop a broker or
+ * restart a database never touch what `npm start` runs.
+ */
+const infrastructure = {
+  dev: {
+    rabbitmq: { node: 'rabbit', port: 5672, managementPort: 15672, prometheusPort: 15692, vhost: 'platform' },
+    postgres: { cluster: '', port: 5432, databaseSuffix: '' },
+  },
+  test: {
+    rabbitmq: {
+      node: 'order-platform-test',
+      port: 5682,
+      managementPort: 15682,
+      prometheusPort: 15702,
+      vhost: 'platform-test',
+      // infra.sh gives a node other than the default one its own directory under /var/lib/rabbitmq.
+      pidFile: '/var/lib/rabbitmq/order-platform-test/pid',
+    },
+    postgres: { cluster: 'platform-test', port: 5442, databaseSuffix: '_test' },
+  },
+};
+
+/** The environment scripts/infra.sh reads for a profile. */
+const infraEnv = (profile) => {
+  const { rabbitmq, postgres } = infrastructure[profile];
+  return {
+    RABBITMQ_NODE: rabbitmq.node,
+    AMQP_PORT: String(rabbitmq.port),
+    MANAGEMENT_PORT: String(rabbitmq.managementPort),
+    PROMETHEUS_PORT: String(rabbitmq.prometheusPort),
+    VHOST: rabbitmq.vhost,
+    PG_CLUSTER: postgres.cluster,
+    PG_PORT: String(postgres.port),
+    DB_SUFFIX: postgres.databaseSuffix,
+  };
+};
+
+/** profile 'dev' is what npm start runs; 'test' uses its own broker node and database cluster. */
 function serviceEnv(service, { profile = 'dev', ports = defaultPorts, env = process.env, extra = {} } = {}) {
   const test = profile === 'test';
-  const vhost = test ? 'platform-test' : 'platform';
+  const { rabbitmq, postgres } = infrastructure[profile];
   const common = {
     PATH: env.PATH,
     HOME: env.HOME,
     NODE_ENV: test ? 'test' : 'development',
     LOG_LEVEL: env.LOG_LEVEL ?? (test ? 'warn' : 'info'),
-    RABBITMQ_URL: env.RABBITMQ_URL ?? `amqp://platform:platform-dev@127.0.0.1:5672/${vhost}`,
+    RABBITMQ_URL: env.RABBITMQ_URL ?? `amqp://platform:platform-dev@127.0.0.1:${rabbitmq.port}/${rabbitmq.vhost}`,
     QUEUE_TYPE: env.QUEUE_TYPE ?? 'classic',
     CURRENCY: env.CURRENCY ?? 'EUR',
     SHUTDOWN_GRACE_MS: env.SHUTDOWN_GRACE_MS ?? '10000',
@@ -25,11 +64,11 @@ function serviceEnv(service, { profile = 'dev', ports = defaultPorts, env = proc
     ? {
         DATABASE_URL:
           env[`${db.toUpperCase()}_DATABASE_URL`] ??
-          `postgres://${db}:${db}-dev@127.0.0.1:5432/${db}${test ? '_test' : ''}`,
+          `postgres://${db}:${db}-dev@127.0.0.1:${postgres.port}/${db}${postgres.databaseSuffix}`,
         HTTP_PORT: String(ports[service]),
       }
     : { PORT: String(ports[service]), JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET };
   return { ...common, ...dbEnv, ...extra };
 }
 
-module.exports = { services, databases, defaultPorts, serviceEnv, DEV_JWT_SECRET };
+module.exports = { services, databases, defaultPorts, infrastructure, infraEnv, serviceEnv, DEV_JWT_SECRET };

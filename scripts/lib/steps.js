@@ -2,7 +2,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { services, databases, serviceEnv } = require('./local-env');
+const { services, databases, serviceEnv, infraEnv } = require('./local-env');
 
 const root = path.resolve(__dirname, '..', '..');
 const say = (message) => process.stderr.write(`\u001b[36m▸ ${message}\u001b[0m\n`);
@@ -28,9 +28,30 @@ function build() {
   run(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b']);
 }
 
-function ensureInfrastructure() {
-  say('checking RabbitMQ and PostgreSQL');
-  run('bash', [path.join(root, 'scripts', 'infra.sh')]);
+const infra = (profile, action, options = {}) =>
+  spawnSync('bash', [path.join(root, 'scripts', 'infra.sh'), profile, action], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...infraEnv(profile) },
+    ...options,
+  }).status;
+
+function ensureInfrastructure(profile) {
+  say(`checking RabbitMQ and PostgreSQL (${profile} profile)`);
+  if (infra(profile, 'up') !== 0) throw new Error(`scripts/infra.sh ${profile} up failed`);
+}
+
+/**
+ * Runs `body` with the profile's broker and database up. What this call started it stops again
+ * afterwards (KEEP_INFRA=1 keeps it), so a test run leaves the machine as it found it.
+ */
+function withInfrastructure(profile, body) {
+  const wasUp = infra(profile, 'status', { stdio: 'ignore' }) === 0;
+  try {
+    return body();
+  } finally {
+    if (!wasUp && !process.env.KEEP_INFRA) infra(profile, 'down');
+  }
 }
 
 const serviceDir = (service) => path.join(root, 'services', service);
@@ -52,9 +73,9 @@ function seed(profile) {
 function prepare({ profile, withSeed }) {
   ensureDependencies();
   build();
-  ensureInfrastructure();
+  ensureInfrastructure(profile);
   migrate(profile);
   if (withSeed) seed(profile);
 }
 
-module.exports = { root, say, run, services, serviceDir, prepare, ensureDependencies, build, migrate, seed };
+module.exports = { root, say, run, services, serviceDir, prepare, withInfrastructure, ensureDependencies, build, migrate, seed };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { deadLetterQueue, moneyLimits, newId, queues } from '@shop/contracts';
 import { Api } from '../support/api';
-import { testEnv } from '../support/local-env';
+import { testEnv, testInfrastructure } from '../support/local-env';
 import { tokenFor } from '../support/tokens';
 import {
   allReady,
@@ -38,7 +38,7 @@ export type Size = { orders: number; rate: number; faultAtMs: number };
 export const short: Size = { orders: 300, rate: 50, faultAtMs: 1000 };
 export const full: Size = { orders: 900, rate: 60, faultAtMs: 3000 };
 
-const TEST_VHOST = 'platform-test';
+const TEST_VHOST = testInfrastructure.rabbitmq.vhost;
 
 function crashAt(point: string, size: Size): FaultCase {
   const marker = path.join(mkdtempSync(path.join(tmpdir(), 'fault-')), 'fired');
@@ -201,7 +201,7 @@ export function faultCases(size: Size): FaultCase[] {
         name: 'connections cut, then stalled past the heartbeat (TCP proxy)',
         ...size,
         prepare: async () => {
-          proxy = await startTcpProxy(5672);
+          proxy = await startTcpProxy(testInfrastructure.rabbitmq.port);
           return { env: { '*': { RABBITMQ_URL: `amqp://platform:platform-dev@127.0.0.1:${proxy.port}/${TEST_VHOST}` } } };
         },
         fault: async ({ platform, faultEnded }) => {

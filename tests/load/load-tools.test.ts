@@ -120,9 +120,10 @@ describe('bench broker cost', () => {
   it('when messages are paced through the real broker, then its CPU per 1,000 is measured for both kinds and --broker-cost-seconds 0 skips it', async () => {
     const { measureBrokerCost } = await import('../../tools/load/src/bench/broker-cost');
     const { parseBenchArgs } = await import('../../tools/load/src/bench/bench-args');
+    const { brokerProbe } = await import('../../tools/load/src/target/running-platform');
     const { BROKER_URL } = await import('../support/local-env');
 
-    const cost = await measureBrokerCost({ brokerUrl: BROKER_URL, rate: 2000, seconds: 1 });
+    const cost = await measureBrokerCost({ brokerUrl: BROKER_URL, rate: 2000, seconds: 1, broker: brokerProbe('test') });
 
     expect(cost.persistent).toBeGreaterThan(0);
     expect(cost.transient).toBeGreaterThan(0);

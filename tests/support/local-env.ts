@@ -4,10 +4,18 @@ const localEnv = require('../../scripts/lib/local-env.js') as {
   services: string[];
   serviceEnv: (service: string, options?: { profile?: string; ports?: Record<string, number>; extra?: Record<string, string> }) => Record<string, string>;
   DEV_JWT_SECRET: string;
+  infrastructure: Record<'dev' | 'test', TestInfrastructure>;
 };
+
+interface TestInfrastructure {
+  rabbitmq: { node: string; port: number; managementPort: number; vhost: string; pidFile?: string };
+  postgres: { cluster: string; port: number };
+}
 
 export const services = localEnv.services;
 export const testEnv = (service: string, options: { ports?: Record<string, number>; extra?: Record<string, string> } = {}) =>
   localEnv.serviceEnv(service, { profile: 'test', ...options });
 export const JWT_SECRET = localEnv.DEV_JWT_SECRET;
 export const BROKER_URL = testEnv('api-gateway').RABBITMQ_URL;
+/** The test profile's own RabbitMQ node and PostgreSQL cluster (scripts/infra.sh test). */
+export const testInfrastructure = localEnv.infrastructure.test;

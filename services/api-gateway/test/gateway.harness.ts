@@ -5,8 +5,9 @@ import { createLogger } from '@shop/platform';
 import { startGateway, type RunningGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
 import { signToken } from '../src/domain/tokens';
+import { BROKER_URL } from '../../../tests/support/local-env';
 
-export const brokerUrl = process.env.TEST_RABBITMQ_URL ?? 'amqp://platform:platform-dev@127.0.0.1:5672/platform-test';
+export const brokerUrl = BROKER_URL;
 export const secret = 'component-test-secret-of-at-least-32-chars';
 export const issuer = 'order-platform';
 

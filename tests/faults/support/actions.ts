@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import amqp from 'amqplib';
 import { exchanges, messageTypes, routingKeys } from '@shop/contracts';
-import { BROKER_URL } from '../../support/local-env';
+import { BROKER_URL, testInfrastructure } from '../../support/local-env';
 import { waitReady, type RunningPlatform } from '../../support/platform';
 import type { RequestRecord } from './traffic';
 
@@ -26,7 +26,10 @@ export async function waitForMarker(marker: string): Promise<void> {
   await waitFor(() => existsSync(marker), 30_000);
 }
 
-const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'pipe', timeout: 120_000 });
+// Faults hit only the test profile's own broker node and database cluster, never what npm start runs.
+const { rabbitmq, postgres } = testInfrastructure;
+const rabbitmqctl = (...args: string[]) =>
+  execFileSync('rabbitmqctl', ['-q', '-n', rabbitmq.node, ...args], { stdio: 'pipe', timeout: 120_000 });
 
 export function stopBroker(): void {
   rabbitmqctl('stop_app');
@@ -40,7 +43,12 @@ export function startBroker(): void {
 export const memoryAlarm = (on: boolean) => rabbitmqctl('set_vm_memory_high_watermark', on ? '0.0000001' : '0.4');
 
 export function restartPostgresImmediately(): void {
-  const [version, cluster] = execFileSync('pg_lsclusters', ['--no-header']).toString().trim().split(/\s+/);
+  const line = execFileSync('pg_lsclusters', ['--no-header'])
+    .toString()
+    .split('\n')
+    .find((l) => l.split(/\s+/)[1] === postgres.cluster);
+  if (!line) throw new Error(`no PostgreSQL cluster named ${postgres.cluster}`);
+  const [version, cluster] = line.split(/\s+/);
   execFileSync('pg_ctlcluster', [version, cluster, 'restart', '-m', 'immediate'], { stdio: 'pipe' });
 }
 
@@ -85,7 +93,7 @@ export async function queueDepth(queue: string): Promise<number> {
 
 /** Cumulative counters of one queue from the management API (refreshed every 5 s). */
 export async function queueStats(vhost: string, queue: string): Promise<{ redeliver: number; messages: number }> {
-  const response = await fetch(`http://127.0.0.1:15672/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`, {
+  const response = await fetch(`http://127.0.0.1:${rabbitmq.managementPort}/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`, {
     headers: { authorization: `Basic ${Buffer.from('platform:platform-dev').toString('base64')}` },
   });
   const body = (await response.json()) as { messages?: number; message_stats?: { redeliver?: number } };

@@ -6,8 +6,14 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export type Profile = 'dev' | 'test';
 export type ServiceName = 'api-gateway' | 'order-management' | 'customer-service' | 'inventory-service';
 
+interface Infrastructure {
+  rabbitmq: { node: string; port: number; managementPort: number; vhost: string; pidFile?: string };
+  postgres: { cluster: string; port: number };
+}
+
 interface LocalEnv {
   services: ServiceName[];
+  infrastructure: Record<Profile, Infrastructure>;
   defaultPorts: Record<ServiceName, number>;
   DEV_JWT_SECRET: string;
   serviceEnv(

@@ -1,5 +1,5 @@
 import type { Options } from 'amqplib';
-import { commandProbe } from '../probes/proc-probes';
+import type { ResourceProbe } from '../probes/probe';
 import { openBenchQueue, payload } from './bench-queue';
 
 export interface BrokerCost {
@@ -20,16 +20,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * order's command is) and once transient, so the durable write's share shows. R_mq measures the
  * broker at its own maximum, where per-message costs are amortized over far bigger bursts.
  */
-export async function measureBrokerCost(options: { brokerUrl: string; rate: number; seconds: number }): Promise<BrokerCost> {
+interface BrokerCostOptions {
+  brokerUrl: string;
+  rate: number;
+  seconds: number;
+  /** CPU of the broker node the queue lives on. */
+  broker: ResourceProbe;
+}
+
+export async function measureBrokerCost(options: BrokerCostOptions): Promise<BrokerCost> {
   const persistent = await cpuPer1000(options, true);
   const transient = await cpuPer1000(options, false);
   return { rate: options.rate, seconds: options.seconds, persistent, transient };
 }
 
-async function cpuPer1000({ brokerUrl, rate, seconds }: { brokerUrl: string; rate: number; seconds: number }, persistent: boolean): Promise<number> {
+async function cpuPer1000({ brokerUrl, rate, seconds, broker }: BrokerCostOptions, persistent: boolean): Promise<number> {
   const body = payload();
   const total = Math.round(rate * seconds);
-  const broker = commandProbe('rabbitmq', 'beam.smp', { rss: false });
   const { queue, publisher, consumeAll, close } = await openBenchQueue(brokerUrl, 'broker-cost', { noDelay: true });
   try {
     const allConsumed = consumeAll(total);

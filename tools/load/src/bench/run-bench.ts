@@ -5,6 +5,7 @@ import type { SpawnedPlatform } from '../target/spawned-platform';
 import type { BenchArgs } from './bench-args';
 import { measureBroker, type BrokerBaseline } from './broker-baseline';
 import { measureBrokerCost, type BrokerCost } from './broker-cost';
+import { brokerProbe } from '../target/running-platform';
 import { measureDatabase, type DatabaseBaseline } from './database-baseline';
 import { machineInfo, placeOrderConsumers, type MachineInfo } from './environment';
 import { withCpuProfiles } from './profiled-run';
@@ -85,7 +86,7 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
   if (args.brokerCostSeconds > 0) {
     const rate = Math.round(pipeline.processedPerSecond);
     say(`broker cost: ${rate} messages/s for ${args.brokerCostSeconds} s, persistent then transient`);
-    brokerCost = await measureBrokerCost({ brokerUrl: platform.brokerUrl, rate, seconds: args.brokerCostSeconds });
+    brokerCost = await measureBrokerCost({ brokerUrl: platform.brokerUrl, rate, seconds: args.brokerCostSeconds, broker: brokerProbe(platform.profile) });
   }
   const rate70 = Math.max(1, Math.round(pipeline.processedPerSecond * 0.7));
   // Latency is measured in a steady state: the saturating phase before leaves a large heap,

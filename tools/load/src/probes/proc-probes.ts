@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import type { ProbeSample, ResourceProbe } from './probe';
 
@@ -40,6 +41,30 @@ export function pidProbe(name: string, pidOf: () => number | undefined): Resourc
   };
 }
 
+/** A process that writes its pid to a file (a RabbitMQ node); read again at each sample, as it may restart. */
+export function pidFileProbe(name: string, pidFile: string): ResourceProbe {
+  let pid: number | undefined;
+  const probe = pidProbe(name, () => pid);
+  const refresh = () => {
+    const text = readFileSyncOrEmpty(pidFile).trim();
+    pid = /^\d+$/.test(text) ? Number(text) : undefined;
+  };
+  return {
+    name,
+    sample: async () => (refresh(), probe.sample()),
+    resetPeak: async () => (refresh(), probe.resetPeak?.()),
+    peakRssBytes: async () => (refresh(), probe.peakRssBytes?.()),
+  };
+}
+
+const readFileSyncOrEmpty = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 /**
  * Every process with this command name (postgres backends, RabbitMQ's beam.smp). CPU is summed
  * per pid, keeping the last value of processes that exited, so the total never goes backwards.
@@ -47,7 +72,11 @@ export function pidProbe(name: string, pidOf: () => number | undefined): Resourc
  * Each pid's command name is read once: the scan runs every second while the load tool shares
  * the machine with what it measures, so it reads only what it reports.
  */
-export function commandProbe(name: string, command: string, { rss = true }: { rss?: boolean } = {}): ResourceProbe {
+export function commandProbe(
+  name: string,
+  command: string,
+  { rss = true, argsInclude }: { rss?: boolean; argsInclude?: string } = {},
+): ResourceProbe {
   const lastCpu = new Map<number, number>();
   const matches = new Map<number, boolean>();
   return {
@@ -59,7 +88,7 @@ export function commandProbe(name: string, command: string, { rss = true }: { rs
         const pid = Number(entry);
         if (!Number.isInteger(pid)) continue;
         alive.add(pid);
-        if (!matches.has(pid)) matches.set(pid, (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === command);
+        if (!matches.has(pid)) matches.set(pid, await isMatch(pid, command, argsInclude));
         if (!matches.get(pid)) continue;
         const cpu = await cpuSecondsOf(pid);
         if (cpu !== undefined) lastCpu.set(pid, cpu);
@@ -73,6 +102,13 @@ export function commandProbe(name: string, command: string, { rss = true }: { rs
       return { cpuSeconds, rssBytes: rss ? rssBytes : undefined };
     },
   };
+}
+
+/** The command name is `command` and, when asked, the command line (or process title) holds `argsInclude`. */
+async function isMatch(pid: number, command: string, argsInclude?: string): Promise<boolean> {
+  if ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() !== command) return false;
+  if (argsInclude === undefined) return true;
+  return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(argsInclude);
 }
 
 /** All CPUs of the machine, busy time only (not idle, not iowait). */

@@ -72,7 +72,7 @@ export class SpawnedPlatform implements Target {
   }
 
   probes(): ResourceProbe[] {
-    return [...localEnv.services.map((s) => pidProbe(s, () => this.pid(s))), ...sharedProbes()];
+    return [...localEnv.services.map((s) => pidProbe(s, () => this.pid(s))), ...sharedProbes(this.profile)];
   }
 
   async close(): Promise<void> {
