@@ -63,7 +63,7 @@ describe('npm test beside npm start', () => {
 
   it('when a full npm test runs, then the running platform keeps its broker, its database and its orders', async () => {
     const admin = await Api.asAdmin(gatewayUrl);
-    const productId = await admin.createProduct(1.5, 10);
+    const productId = await admin.createProduct(150, 10);
     const customerId = await admin.createCustomer();
     const api = new Api(gatewayUrl, await tokenFor(customerId));
     const startedAt = (await database.query('SELECT pg_postmaster_start_time() AS t')).rows[0].t.toISOString();
