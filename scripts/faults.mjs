@@ -1,4 +1,4 @@
-// npm run test:faults: every fault scenario under load, then the results table in docs/reliability.md.
+// npm run test:faults: every fault scenario under load, then the results table in reports/faults.md.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -25,15 +25,12 @@ const table = [
     `| ${r.scenario} | ${r.requests} | ${r.accepted} | ${r.refused} | ${r.lost} | ${r.duplicated} | ${r.oversold + r.stockMismatches} | ${r.confirmed} | ${r.rejected} | ${r.restarts} | ${cell(r.recoverySeconds)} |`,
   ),
 ].join('\n');
-const doc = path.join(root, 'docs', 'reliability.md');
-const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
-const marker = '<!-- results -->';
-const head = previous.includes(marker) ? previous.slice(0, previous.indexOf(marker)) : previous || '# Reliability\n\n';
+const out = path.join(root, 'reports', 'faults.md');
 writeFileSync(
-  doc,
-  `${head}${marker}\n## Results\n\nProduced by \`npm run test:faults\` on ${new Date().toISOString().slice(0, 10)} ` +
+  out,
+  `# Fault suite results\n\nProduced by \`npm run test:faults\` on ${new Date().toISOString()} ` +
     `(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}); ` +
     `jest exit code ${result.status}.\n\n${table}\n`,
 );
-say(`results written to docs/reliability.md (${rows.length} scenarios)`);
+say(`results written to reports/faults.md (${rows.length} scenarios)`);
 process.exit(result.status ?? 1);
