@@ -37,6 +37,8 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     transaction,
     outbox,
     publisher,
+    // Each publish waits at most publishTimeoutMs for its confirm; twice that covers a whole batch.
+    claimMs: 2 * config.publishTimeoutMs,
     logger,
     sweepMs: config.outboxSweepMs,
     batchSize: config.outboxBatchSize,

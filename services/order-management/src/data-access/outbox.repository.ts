@@ -13,14 +13,27 @@ const toMessages = (rows: MessageRow[]): OutboxMessage[] =>
     .map((r) => ({ id: r.id, messageId: r.message_id, routingKey: r.routing_key, type: r.type, payload: r.payload }));
 
 export interface OutboxTable extends Outbox {
-  /** Takes the oldest messages no other relay holds; they are deleted when the transaction commits. */
-  take(tx: Tx, limit: number): Promise<OutboxMessage[]>;
   /**
-   * Takes the given messages, those still there and not held by another relay. By id, so it does
-   * not walk the deleted rows at the head of the table that `take` must step over until vacuum.
+   * Claims, for `claimMs`, the oldest messages that no live claim holds. Committed on its own: the
+   * claim is what keeps other relays off while this one publishes outside any transaction.
    */
-  takeIds(tx: Tx, ids: string[]): Promise<OutboxMessage[]>;
+  claim(tx: Tx, limit: number, claimMs: number): Promise<OutboxMessage[]>;
+  /**
+   * Claims the given messages, those still there and unclaimed. By id, so it does not walk the
+   * deleted rows at the head of the table that `claim` must step over until vacuum.
+   */
+  claimIds(tx: Tx, ids: string[], claimMs: number): Promise<OutboxMessage[]>;
+  /** Deletes published messages. */
+  remove(tx: Tx, ids: string[]): Promise<void>;
+  /** Gives up a claim so that the next pass takes the messages at once. */
+  release(tx: Tx, ids: string[]): Promise<void>;
 }
+
+const CLAIMABLE = `(claimed_until IS NULL OR claimed_until < now())`;
+const claimWhere = (where: string) =>
+  `UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+   WHERE id IN (SELECT id FROM outbox WHERE ${where} FOR UPDATE SKIP LOCKED)
+   RETURNING id, message_id, routing_key, type, payload`;
 
 export function createOutbox(): OutboxTable {
   return {
@@ -35,23 +48,23 @@ export function createOutbox(): OutboxTable {
       return rows.map((r) => String(r.id));
     },
 
-    async take(tx, limit) {
-      const [rows]: [MessageRow[]] = await tx.query(
-        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, message_id, routing_key, type, payload`,
-        [limit],
-      );
+    async claim(tx, limit, claimMs) {
+      const [rows]: [MessageRow[]] = await tx.query(claimWhere(`${CLAIMABLE} ORDER BY id LIMIT $1`), [limit, claimMs]);
       return toMessages(rows);
     },
 
-    async takeIds(tx, ids) {
+    async claimIds(tx, ids, claimMs) {
       if (ids.length === 0) return [];
-      const [rows]: [MessageRow[]] = await tx.query(
-        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED)
-         RETURNING id, message_id, routing_key, type, payload`,
-        [ids],
-      );
+      const [rows]: [MessageRow[]] = await tx.query(claimWhere(`id = ANY($1::bigint[]) AND ${CLAIMABLE}`), [ids, claimMs]);
       return toMessages(rows);
+    },
+
+    async remove(tx, ids) {
+      if (ids.length > 0) await tx.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
+    },
+
+    async release(tx, ids) {
+      if (ids.length > 0) await tx.query(`UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
     },
   };
 }

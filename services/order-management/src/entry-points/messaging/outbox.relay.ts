@@ -1,12 +1,14 @@
 import { exchanges } from '@shop/contracts';
 import type { ConfirmPublisher } from '@shop/messaging';
 import type { Logger, Transactional, Tx } from '@shop/platform';
-import type { OutboxMessage } from '../../data-access/outbox.repository';
+import type { OutboxMessage, OutboxTable } from '../../data-access/outbox.repository';
 
 interface Deps {
   transaction: Transactional;
-  outbox: { take(tx: Tx, limit: number): Promise<OutboxMessage[]>; takeIds(tx: Tx, ids: string[]): Promise<OutboxMessage[]> };
+  outbox: Pick<OutboxTable, 'claim' | 'claimIds' | 'remove' | 'release'>;
   publisher: ConfirmPublisher;
+  /** How long a claim keeps other relays off; longer than a batch's publish with its confirms. */
+  claimMs: number;
   logger: Logger;
   /** How often the whole table is swept for rows no direct relay took. */
   sweepMs: number;
@@ -16,29 +18,45 @@ interface Deps {
 }
 
 /**
- * Publishes outbox rows with confirms and deletes them in the same transaction. A crash after
- * publishing but before commit publishes them again: events are at least once (same message
- * id), so their consumers must be idempotent.
+ * Claims outbox rows (committed), publishes them with confirms, then deletes them: no transaction
+ * ever waits for the broker, so a slow broker pins no connection and no row lock. A relay that dies
+ * after publishing and before deleting leaves claimed rows that are published again once the claim
+ * runs out: events are at least once (same message id), so their consumers must be idempotent.
+ * Claims and deletions commit without waiting for the WAL flush: losing one in a database crash
+ * only publishes a message again.
  *
  * Rows a commit just wrote are relayed by id right after it (`relayNow`); a periodic sweep takes
  * whatever is left, such as rows whose direct relay failed or whose writer crashed after commit.
  * Several replicas share the table through SKIP LOCKED.
  */
-export function createOutboxRelay({ transaction, outbox, publisher, logger, sweepMs, batchSize, afterPublish }: Deps) {
+export function createOutboxRelay({ transaction, outbox, publisher, claimMs, logger, sweepMs, batchSize, afterPublish }: Deps) {
   const committed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<boolean> | undefined;
   let stopped = false;
 
-  const relay = (take: (tx: Tx) => Promise<OutboxMessage[]>) =>
+  const quickly = <T>(work: (tx: Tx) => Promise<T>) =>
     transaction(async (tx) => {
-      const messages = await take(tx);
+      await tx.query('SET LOCAL synchronous_commit = off');
+      return work(tx);
+    });
+
+  const relay = async (claim: (tx: Tx) => Promise<OutboxMessage[]>): Promise<number> => {
+    const messages = await quickly(claim);
+    if (messages.length === 0) return 0;
+    const ids = messages.map((m) => m.id);
+    try {
       await Promise.all(
         messages.map((m) => publisher.publish(exchanges.events, m.routingKey, m.payload, { messageId: m.messageId, type: m.type })),
       );
-      if (messages.length > 0) afterPublish?.();
-      return messages.length;
-    });
+    } catch (err) {
+      await quickly((tx) => outbox.release(tx, ids)).catch(() => undefined);
+      throw err;
+    }
+    afterPublish?.();
+    await quickly((tx) => outbox.remove(tx, ids));
+    return messages.length;
+  };
 
   /** Relays one batch; resolves true when more work is known to be waiting. */
   const relayOnce = async (): Promise<boolean> => {
@@ -46,10 +64,10 @@ export function createOutboxRelay({ transaction, outbox, publisher, logger, swee
       const ids = [...committed].slice(0, batchSize);
       // Taken off the list before trying: a failed attempt leaves the rows to the sweep.
       ids.forEach((id) => committed.delete(id));
-      await relay((tx) => outbox.takeIds(tx, ids));
+      await relay((tx) => outbox.claimIds(tx, ids, claimMs));
       return committed.size > 0;
     }
-    return (await relay((tx) => outbox.take(tx, batchSize))) === batchSize;
+    return (await relay((tx) => outbox.claim(tx, batchSize, claimMs))) === batchSize;
   };
 
   const schedule = (ms: number) => {
