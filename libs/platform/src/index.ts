@@ -8,3 +8,4 @@ export * from './database';
 export * from './faults';
 export * from './workers';
 export * from './failures';
+export * from './keyset';

@@ -1,5 +1,5 @@
 import { newId, type ProductView } from '@shop/contracts';
-import { AppError, notFound, type Transactional, type Tx } from '@shop/platform';
+import { AppError, keyset, notFound, type Transactional, type Tx } from '@shop/platform';
 import type { Product, ProductChanges, ProductRepository } from './product';
 
 interface Deps {
@@ -19,14 +19,10 @@ export function createProductUseCases({ db, transaction, products, currency }: D
       return view(product);
     },
 
-    /** Keyset pagination on the id: the cursor is the last id of the previous page. */
+    /** Keyset pagination on the id, ascending. */
     list: async ({ limit, cursor }: { limit: number; cursor?: string }) => {
-      const after = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined;
-      if (after !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after)) throw new AppError('invalid-cursor', 'The cursor is not valid', 400);
-      const page = await products.list(db, limit + 1, after);
-      const items = page.slice(0, limit).map(view);
-      const nextCursor = page.length > limit ? Buffer.from(items[items.length - 1].productId).toString('base64url') : null;
-      return { items, nextCursor };
+      const page = keyset.page(await products.list(db, limit + 1, keyset.decode(cursor)), limit, (p) => p.productId);
+      return { items: page.items.map(view), nextCursor: page.nextCursor };
     },
 
     create: async (input: { name: string; price: number; stock: number }) =>

@@ -3,4 +3,3 @@ import { AppError, notFound } from '@shop/platform';
 export const orderNotFound = (): AppError => notFound('Order');
 export const notCancellable = (status: string): AppError =>
   new AppError('order-not-cancellable', `An order that is ${status} cannot be cancelled`, 409);
-export const invalidCursor = (): AppError => new AppError('invalid-cursor', 'The cursor is not valid', 400);
