@@ -89,30 +89,42 @@ describe('load tool command line', () => {
 });
 
 describe('load tool process probes', () => {
-  it('when processes of a command come and go, then the probe counts the new one and keeps the CPU of the one that left', async () => {
+  it('when processes of a command come and go, then the probe adds the new one and keeps the CPU of the one that left', async () => {
     const { spawn } = await import('node:child_process');
-    const { copyFileSync, mkdtempSync } = await import('node:fs');
+    const { copyFileSync, mkdtempSync, readFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { commandProbe } = await import('../../tools/load/src/probes/proc-probes');
-    // A command name nothing else on the machine runs.
-    const sleeper = `${mkdtempSync(`${tmpdir()}/probe-`)}/probe-sleeper`;
-    copyFileSync('/bin/sleep', sleeper);
-    const probe = commandProbe('sleepers', 'probe-sleeper');
-    const start = (seconds: string) => spawn(sleeper, [seconds], { stdio: 'ignore' });
-    const first = start('30');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const one = await probe.sample();
+    // A shell under a command name nothing else on the machine runs: it burns CPU, then waits on stdin.
+    const burner = `${mkdtempSync(`${tmpdir()}/probe-`)}/probe-burner`;
+    copyFileSync('/bin/sh', burner);
+    const probe = commandProbe('burners', 'probe-burner');
+    const start = (loops: number) => spawn(burner, ['-c', `i=0; while [ $i -lt ${loops} ]; do i=$((i+1)); done; read line`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const cpuOf = (pid: number) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
+    const burnt = async (pid: number) => {
+      // Done burning once its CPU time stops growing.
+      for (let last = -1, now = cpuOf(pid); now !== last; last = now, now = cpuOf(pid)) await new Promise((r) => setTimeout(r, 200));
+      return cpuOf(pid);
+    };
 
+    const first = start(400_000);
+    const firstCpu = await burnt(first.pid!);
+    const one = await probe.sample();
     first.kill();
     await new Promise((resolve) => first.once('exit', resolve));
-    const second = start('30');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = start(100_000);
+    const secondCpu = await burnt(second.pid!);
     const two = await probe.sample();
     second.kill();
 
+    expect(firstCpu).toBeGreaterThan(0.05);
+    expect(secondCpu).toBeGreaterThan(0);
     expect(one?.rssBytes).toBeGreaterThan(0);
-    expect(two?.rssBytes).toBeGreaterThan(0);
-    expect(two!.cpuSeconds).toBeGreaterThanOrEqual(one!.cpuSeconds);
+    expect(one!.cpuSeconds).toBeCloseTo(firstCpu, 1);
+    // Dropping the process that left would make this the second one's CPU alone.
+    expect(two!.cpuSeconds).toBeCloseTo(firstCpu + secondCpu, 1);
   });
 });
 

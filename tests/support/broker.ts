@@ -18,7 +18,10 @@ export async function rawConnection(): Promise<ChannelModel> {
   return amqp.connect(BROKER_URL);
 }
 
-/** Reads (and removes) the messages in a queue until one matches, or none is left. */
+/**
+ * Takes (acks) the first message of a queue that matches; the others it read go back to the queue
+ * untouched when its channel closes.
+ */
 export async function takeMessage(connection: ChannelModel, queue: string, match: (m: GetMessage) => boolean, timeoutMs = 5000): Promise<GetMessage | undefined> {
   const channel = await connection.createChannel();
   const deadline = Date.now() + timeoutMs;
@@ -29,8 +32,10 @@ export async function takeMessage(connection: ChannelModel, queue: string, match
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
-      channel.ack(message);
-      if (match(message)) return message;
+      if (match(message)) {
+        channel.ack(message);
+        return message;
+      }
     }
     return undefined;
   } finally {

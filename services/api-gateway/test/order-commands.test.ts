@@ -1,7 +1,9 @@
-import { messageTypes, newId, type PlaceOrderCommand } from '@shop/contracts';
+import { execFileSync } from 'node:child_process';
+import { messageTypes, newId, queues, type PlaceOrderCommand } from '@shop/contracts';
 import { createLogger } from '@shop/platform';
 import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
 import { createOrderCommands } from '../src/upstream/order-commands.publisher';
+import { testInfrastructure } from '../../../tests/support/local-env';
 import { brokerUrl, tapPlaceOrderQueue } from './gateway.harness';
 
 const command = (): PlaceOrderCommand => ({
@@ -78,13 +80,32 @@ describe('PlaceOrder commands on the wire', () => {
     });
   });
 
-  it('when the broker cannot take the message, then every order in it is refused', async () => {
-    const closed = new ConfirmPublisher(broker, logger, 2000);
-    const orderCommands = createOrderCommands(closed, 100);
+  it('when the broker nacks the message, then every order in it is refused with 503', async () => {
+    // A policy makes the place-order queue full and refusing: the broker nacks what is routed to it.
+    setRejectPolicy(true);
+    try {
+      const orderCommands = createOrderCommands(publisher, 100);
 
-    const results = await Promise.allSettled([orderCommands.placeOrder(command()), orderCommands.placeOrder(command())]);
+      const results = await Promise.allSettled([orderCommands.placeOrder(command()), orderCommands.placeOrder(command())]);
 
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(results.map((r) => (r as PromiseRejectedResult).reason.status)).toEqual([503, 503]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(results.map((r) => (r as PromiseRejectedResult).reason.status)).toEqual([503, 503]);
+      expect(results.map((r) => (r as PromiseRejectedResult).reason.message)).toEqual([
+        'The message broker refused the message',
+        'The message broker refused the message',
+      ]);
+    } finally {
+      setRejectPolicy(false);
+    }
   });
 });
+
+function setRejectPolicy(on: boolean): void {
+  const { node, vhost } = testInfrastructure.rabbitmq;
+  const args = on
+    ? ['set_policy', '-p', vhost, '--apply-to', 'queues', 'test-reject-publish', `^${queues.placeOrder.replace(/\./g, '\\.')}$`, '{"max-length":0,"overflow":"reject-publish"}']
+    : ['clear_policy', '-p', vhost, 'test-reject-publish'];
+  execFileSync('rabbitmqctl', ['-q', '-n', node, ...args], { stdio: 'pipe' });
+  // Policies reach the queue asynchronously; a second's wait is long enough on a local node.
+  execFileSync('sleep', ['1']);
+}
