@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { customerRpc, queues, type CustomerView } from '@shop/contracts';
 import { startCustomerService, type RunningCustomerService } from '../src/app';
 import { loadCustomerServiceConfig } from '../src/config';
@@ -55,6 +56,18 @@ describe('customer-service', () => {
   });
 
   it('when the input is not valid, then the reply is 400 naming the field and nothing is stored', async () => {
-    await expect(newCustomer({ email: 'not-an-email' })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'email' })] });
+    const name = `Invalid ${randomUUID()}`;
+    const db = new Client({ connectionString: testEnv('customer-service').DATABASE_URL });
+    await db.connect();
+    try {
+      const count = async () => (await db.query('SELECT count(*)::int AS n FROM customers WHERE name = $1', [name])).rows[0].n;
+      await expect(newCustomer({ name, email: 'not-an-email' })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'email' })] });
+      expect(await count()).toBe(0);
+      // The same customer with a valid email is stored: the count above would have seen it.
+      await newCustomer({ name });
+      expect(await count()).toBe(1);
+    } finally {
+      await db.end();
+    }
   });
 });
