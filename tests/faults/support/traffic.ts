@@ -25,12 +25,26 @@ export interface TrafficOptions {
   records?: RequestRecord[];
 }
 
-const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
+/**
+ * The orders' products and quantities come from a seeded generator (mulberry32): FAULT_SEED
+ * replays a run's traffic (the seed is printed once per process). Timing still varies by run.
+ */
+export const trafficSeed = Number(process.env.FAULT_SEED ?? Date.now() % 2 ** 31);
+process.stdout.write(`fault traffic: FAULT_SEED=${trafficSeed}\n`);
+let state = trafficSeed >>> 0;
+const random = (): number => {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
 
 function randomOrder(productIds: string[]) {
-  const lines = 1 + Math.floor(Math.random() * 3);
+  const lines = 1 + Math.floor(random() * 3);
   const chosen = [...new Set(Array.from({ length: lines }, () => pick(productIds)))];
-  return { items: chosen.map((productId) => ({ productId, quantity: 1 + Math.floor(Math.random() * 3) })) };
+  return { items: chosen.map((productId) => ({ productId, quantity: 1 + Math.floor(random() * 3) })) };
 }
 
 /** Every request carries an Idempotency-Key, so an unknown outcome can be asked again later. */

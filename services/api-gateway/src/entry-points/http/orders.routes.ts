@@ -7,7 +7,8 @@ import type { PlaceOrder } from '../../domain/place-order.use-case';
 import { callerOf } from './auth.middleware';
 import { cursorSchema, limitSchema, pathId, validate } from './validate';
 
-const placeOrderBody = Joi.object({ items: orderLinesSchema, shippingAddress: shippingAddressSchema }).required();
+/** The body of POST /v1/orders (exported for the contract test against order-management's schema). */
+export const placeOrderBody = Joi.object({ items: orderLinesSchema, shippingAddress: shippingAddressSchema }).required();
 const listQuery = Joi.object({
   status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'),
   limit: limitSchema,
