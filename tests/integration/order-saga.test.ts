@@ -23,7 +23,7 @@ import { startBackend } from '../support/in-process';
 import { BROKER_URL, testEnv } from '../support/local-env';
 import { rawConnection, startRpcClient, takeMessage } from '../support/broker';
 
-let backend: { stop(): Promise<void> };
+let backend: { orderManagementUrl: string; stop(): Promise<void> };
 let client: Awaited<ReturnType<typeof startRpcClient>>;
 let connection: ChannelModel;
 let channel: ConfirmChannel;
@@ -58,6 +58,15 @@ async function placeOrder(command: Record<string, unknown>): Promise<void> {
     type: messageTypes.placeOrder,
   });
   await channel.waitForConfirms();
+}
+
+/** Deliveries of place-order messages that order-management settled (acked, retried or dead-lettered). */
+async function placeOrderDeliveriesSettled(): Promise<number> {
+  const text = await (await fetch(`${backend.orderManagementUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('messages_handled_total{') && line.includes(`queue="${queues.placeOrder}"`) && !line.includes('outcome="unsettled"'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
 async function settled(orderId: string): Promise<OrderView> {
@@ -101,9 +110,12 @@ describe('order-management saga', () => {
     const { customerId, productId } = await fixture(10);
     const cmd = command(customerId, productId, 2);
 
+    const deliveriesBefore = await placeOrderDeliveriesSettled();
+
     await Promise.all([placeOrder(cmd), placeOrder(cmd), placeOrder(cmd)]);
     await settled(cmd.orderId);
-    await new Promise((r) => setTimeout(r, 300));
+    // All three deliveries handled, not only the first: a second reservation would show now.
+    expect(await eventually(placeOrderDeliveriesSettled, (n) => n >= deliveriesBefore + 3)).toBeGreaterThanOrEqual(deliveriesBefore + 3);
 
     const product = await call<ProductView>(queues.inventoryRpc, inventoryRpc.getProduct, { productId });
     expect(product.available).toBe(8);
