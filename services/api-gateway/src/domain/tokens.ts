@@ -43,15 +43,21 @@ const CACHE_SIZE = 10_000;
  * Verified tokens are remembered until they expire: clients send the same token with every
  * request, and an HMAC check plus claim validation per request is the gateway's largest fixed cost.
  */
-export function createTokenVerifier({ secret, issuer }: TokenKey): (token: string) => Promise<Caller> {
+export function createTokenVerifier({ secret, issuer }: TokenKey, clock: { now(): number } = Date): (token: string) => Promise<Caller> {
   const key = encodeKey(secret);
   const verified = new Map<string, { caller: Caller; expiresAt: number }>();
   return async (token) => {
+    const now = clock.now();
     const known = verified.get(token);
-    if (known && known.expiresAt > Date.now()) return known.caller;
+    if (known && known.expiresAt > now) return known.caller;
     try {
       // A fixed algorithm list keeps `alg: none` and key-confusion tokens out.
-      const { payload } = await jwtVerify(token, key, { issuer, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+      const { payload } = await jwtVerify(token, key, {
+        issuer,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'sub'],
+        currentDate: new Date(now),
+      });
       const { value, error } = claimsSchema.validate(payload);
       if (error) throw error;
       const caller = { customerId: value.sub as string, role: value.role as Role };
