@@ -5,7 +5,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src' },
-  testMatch: ['<rootDir>/{libs,services}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+  testMatch: ['<rootDir>/{libs,services,tools}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60000,
   // One file at a time: the suites share the test vhost's queues and the test databases.

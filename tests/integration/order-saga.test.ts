@@ -13,6 +13,7 @@ import {
   orderRpc,
   queues,
   routingKeys,
+  workQueues,
   type CustomerView,
   type OrderView,
   type ProductView,
@@ -225,7 +226,7 @@ describe('order-management saga', () => {
 describe('dead letters, as an operator handles them', () => {
   const dlq = deadLetterQueue(queues.placeOrder);
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [path.resolve(__dirname, '../../libs/messaging/dist/cli/dlq.js'), ...args], {
+    spawnSync(process.execPath, [path.resolve(__dirname, '../../tools/ops/dist/dlq.js'), ...args], {
       env: { ...process.env, RABBITMQ_URL: BROKER_URL },
       encoding: 'utf8',
     });
@@ -234,7 +235,7 @@ describe('dead letters, as an operator handles them', () => {
     await purgeDeadLetters(connection, queues.placeOrder);
     const bad = { orderId: newId(), customerId: randomUUID(), items: [], acceptedAt: new Date().toISOString() };
     await placeOrder(bad);
-    await eventually(async () => (await countDeadLetters(connection))[0].deadLetters, (n) => n === 1);
+    await eventually(async () => (await countDeadLetters(connection, workQueues))[0].deadLetters, (n) => n === 1);
 
     const listed = cli('list');
     const inspected = cli('inspect', queues.placeOrder);
@@ -243,7 +244,7 @@ describe('dead letters, as an operator handles them', () => {
     expect(JSON.parse(inspected.stdout)).toEqual([
       expect.objectContaining({ messageId: bad.orderId, type: messageTypes.placeOrder, reason: expect.stringMatching(/items/), body: bad }),
     ]);
-    expect((await countDeadLetters(connection))[0].deadLetters).toBe(1);
+    expect((await countDeadLetters(connection, workQueues))[0].deadLetters).toBe(1);
     expect(cli('purge', queues.placeOrder).status).toBe(2);
     expect(cli('purge', queues.placeOrder, '--yes').stdout).toContain('purged 1');
   });
@@ -264,6 +265,6 @@ describe('dead letters, as an operator handles them', () => {
 
     expect(replayed.stdout).toContain('replayed 1');
     expect((await settled(cmd.orderId)).status).toBe('CONFIRMED');
-    expect((await countDeadLetters(connection))[0].deadLetters).toBe(0);
+    expect((await countDeadLetters(connection, workQueues))[0].deadLetters).toBe(0);
   });
 });

@@ -1,8 +1,7 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { exchanges } from '@shop/contracts';
 import type { Logger, Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
-import { retryRoutingKey, retryTier } from './topology';
+import { mechanicsExchanges, retryRoutingKey, retryTier } from './topology';
 
 /** What became of one message: done, never processable, or worth another try later. */
 export type Settlement =
@@ -187,7 +186,7 @@ export class BatchConsumer {
       // A dead letter is a message the platform gave up on: an operator must hear of it.
       if (giveUp) this.options.logger.error({ messageId: message.properties.messageId, queue: this.options.queue, reason }, 'dead-lettering message');
       else retried.push(settlement.reason);
-      const [exchange, routingKey] = giveUp ? [exchanges.deadLetter, this.options.queue] : [exchanges.retry, retryRoutingKey(this.options.queue, retryTier(retries))];
+      const [exchange, routingKey] = giveUp ? [mechanicsExchanges.deadLetter, this.options.queue] : [mechanicsExchanges.retry, retryRoutingKey(this.options.queue, retryTier(retries))];
       const content = settlement.outcome === 'dead_letter' ? settlement.content : undefined;
       republished.push(this.republish(channel, message, exchange, routingKey, headers, content));
     });

@@ -1,8 +1,5 @@
 import type { ChannelModel } from 'amqplib';
-import { deadLetterQueue, queues } from '@shop/contracts';
-
-/** Work queues that have a dead-letter queue. */
-export const workQueues = [queues.placeOrder, queues.inventoryOrderCancelled];
+import { deadLetterQueue } from './topology';
 
 export interface DeadLetter {
   messageId?: string;
@@ -24,7 +21,7 @@ const parse = (content: Buffer): unknown => {
   }
 };
 
-export async function countDeadLetters(connection: ChannelModel): Promise<Array<{ queue: string; deadLetters: number }>> {
+export async function countDeadLetters(connection: ChannelModel, workQueues: readonly string[]): Promise<Array<{ queue: string; deadLetters: number }>> {
   const channel = await connection.createChannel();
   try {
     const counts = [];

@@ -5,5 +5,4 @@ export * from './publisher';
 export * from './consumer';
 export * from './rpc-client';
 export * from './rpc-server';
-export * from './order-topology';
 export * from './dead-letters';

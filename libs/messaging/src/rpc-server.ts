@@ -1,9 +1,13 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { MessageSchema } from '@shop/contracts';
 import { AppError, isDataError, validationError, type Logger, type Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { decode, encode } from './codec';
 import { declareRpcQueue } from './topology';
+
+/** A joi schema or a compiled one: both validate and return `{ value, error }`. */
+export interface MessageSchema {
+  validate(value: unknown, options?: object): { value: unknown; error?: { details: Array<{ path: Array<string | number>; message: string }> } };
+}
 
 export interface RpcMethod {
   /** A joi schema or a compiled one: both validate and return `{ value, error }`. */

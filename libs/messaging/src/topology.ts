@@ -1,7 +1,15 @@
 import type { Channel } from 'amqplib';
-import { deadLetterQueue, exchanges } from '@shop/contracts';
 
 export type QueueType = 'classic' | 'quorum';
+
+/** The exchanges behind the retry and dead-letter mechanics, shared by every work queue. */
+export const mechanicsExchanges = {
+  deadLetter: 'platform.dead-letter',
+  retry: 'platform.retry',
+} as const;
+
+/** Where a work queue's dead letters wait for an operator. */
+export const deadLetterQueue = (queue: string): string => `${queue}.dlq`;
 
 export interface WorkQueueOptions {
   queueType: QueueType;
@@ -28,18 +36,18 @@ const typeArgs = (queueType: QueueType): Record<string, unknown> =>
  */
 export async function declareWorkQueue(channel: Channel, queue: string, options: WorkQueueOptions): Promise<void> {
   const { queueType, deliveryLimit = 5 } = options;
-  await channel.assertExchange(exchanges.deadLetter, 'direct', { durable: true });
-  await channel.assertExchange(exchanges.retry, 'direct', { durable: true });
+  await channel.assertExchange(mechanicsExchanges.deadLetter, 'direct', { durable: true });
+  await channel.assertExchange(mechanicsExchanges.retry, 'direct', { durable: true });
 
   await channel.assertQueue(deadLetterQueue(queue), { durable: true, arguments: typeArgs(queueType) });
-  await channel.bindQueue(deadLetterQueue(queue), exchanges.deadLetter, queue);
+  await channel.bindQueue(deadLetterQueue(queue), mechanicsExchanges.deadLetter, queue);
 
   for (const [tier, delay] of retryDelaysMs.entries()) {
     await channel.assertQueue(retryQueue(queue, tier), {
       durable: true,
       arguments: { ...typeArgs(queueType), 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
     });
-    await channel.bindQueue(retryQueue(queue, tier), exchanges.retry, retryRoutingKey(queue, tier));
+    await channel.bindQueue(retryQueue(queue, tier), mechanicsExchanges.retry, retryRoutingKey(queue, tier));
   }
 
   await channel.assertQueue(queue, {
@@ -47,7 +55,7 @@ export async function declareWorkQueue(channel: Channel, queue: string, options:
     arguments: {
       ...typeArgs(queueType),
       ...(queueType === 'quorum' ? { 'x-delivery-limit': deliveryLimit } : {}),
-      'x-dead-letter-exchange': exchanges.deadLetter,
+      'x-dead-letter-exchange': mechanicsExchanges.deadLetter,
       'x-dead-letter-routing-key': queue,
     },
   });
@@ -57,9 +65,4 @@ export async function declareWorkQueue(channel: Channel, queue: string, options:
  * makes the caller time out and retry, so they stay classic. */
 export async function declareRpcQueue(channel: Channel, queue: string): Promise<void> {
   await channel.assertQueue(queue, { durable: true, arguments: typeArgs('classic') });
-}
-
-export async function declareExchanges(channel: Channel): Promise<void> {
-  await channel.assertExchange(exchanges.commands, 'direct', { durable: true });
-  await channel.assertExchange(exchanges.events, 'topic', { durable: true });
 }

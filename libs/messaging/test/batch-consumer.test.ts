@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { exchanges } from '@shop/contracts';
-import { BatchConsumer, BrokerConnection, ack, retry, retryQueue, type Settlement } from '@shop/messaging';
+import { BatchConsumer, BrokerConnection, ack, mechanicsExchanges, retry, retryQueue, type Settlement } from '@shop/messaging';
 import { createMetrics } from '@shop/platform';
 import { quietLogger } from '../../../tests/support/broker';
 import { BROKER_URL } from '../../../tests/support/local-env';
@@ -56,9 +55,9 @@ describe('BatchConsumer when a batch cannot be settled', () => {
       batchSize: 1,
       maxWaitMs: 10,
       declare: async (channel) => {
-        await channel.assertExchange(exchanges.retry, 'direct', { durable: true });
+        await channel.assertExchange(mechanicsExchanges.retry, 'direct', { durable: true });
         await channel.assertQueue(queue, { durable: false });
-        await channel.bindQueue(retryQueue(queue, 0), exchanges.retry, `${queue}.0`);
+        await channel.bindQueue(retryQueue(queue, 0), mechanicsExchanges.retry, `${queue}.0`);
       },
       handle,
     });

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import { BrokerConnection, ConfirmPublisher, RpcClient, declarePlaceOrderTopology } from '@shop/messaging';
+import { declarePlaceOrderTopology } from '@shop/contracts';
+import { BrokerConnection, ConfirmPublisher, RpcClient } from '@shop/messaging';
 import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, type Logger, type Metrics } from '@shop/platform';
 import type { GatewayConfig } from './config';
 import { createCatalogUseCases, type CatalogUseCases } from './domain/catalog.use-cases';

@@ -1,5 +1,5 @@
-import { queues } from '@shop/contracts';
-import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer, declareExchanges, declarePlaceOrderTopology } from '@shop/messaging';
+import { declareExchanges, declarePlaceOrderTopology, queues } from '@shop/contracts';
+import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer } from '@shop/messaging';
 import { createFaults, createMetrics, createOpsApp, startHttpServer, transactional, watchDatabase, type Logger } from '@shop/platform';
 import { createServiceClients } from './clients/service.clients';
 import type { OrderManagementConfig } from './config';
