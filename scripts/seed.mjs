@@ -1,6 +1,17 @@
-// npm run seed [-- --profile test]: the demo customers and products (idempotent).
+// npm run seed [-- --profile dev|test]: the demo customers and products (idempotent).
+import { parseArgs } from 'node:util';
 import steps from './lib/steps.js';
+import localEnv from './lib/local-env.js';
 
-const args = process.argv.slice(2);
-const profile = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : 'dev';
-steps.seed(profile);
+let values;
+try {
+  ({ values } = parseArgs({ options: { profile: { type: 'string', default: 'dev' } } }));
+} catch (err) {
+  process.stderr.write(`seed: ${err.message}\n`);
+  process.exit(2);
+}
+if (!(values.profile in localEnv.infrastructure)) {
+  process.stderr.write(`seed: --profile must be one of ${Object.keys(localEnv.infrastructure).join(', ')}\n`);
+  process.exit(2);
+}
+steps.seed(values.profile);

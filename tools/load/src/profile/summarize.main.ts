@@ -1,12 +1,13 @@
+import { parseArgs } from 'node:util';
 import { formatProfile, readProfile } from './cpu-profile';
 
 // npm run -w @shop/load-tools profile -- <file.cpuprofile>... [--top N]
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const topAt = args.indexOf('--top');
-  const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 20;
-  if (args.length === 0) throw new Error('name one or more .cpuprofile files');
-  for (const file of args) process.stdout.write(`${formatProfile(await readProfile(file, top))}\n\n`);
+  const { values, positionals: files } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '20' } } });
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw new Error('--top must be a positive integer');
+  if (files.length === 0) throw new Error('name one or more .cpuprofile files');
+  for (const file of files) process.stdout.write(`${formatProfile(await readProfile(file, top))}\n\n`);
 }
 
 main().catch((err) => {
