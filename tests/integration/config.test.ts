@@ -26,18 +26,33 @@ describe('configuration validated at start', () => {
     expect(result.stderr).toContain('JWT_SECRET');
   });
 
-  it('when a crash point is switched on in production, then order-management refuses to start', () => {
+  it('when batch settings contradict each other, then order-management refuses to start naming them', () => {
     const result = start('order-management', {
       NODE_ENV: 'production',
       RABBITMQ_URL: 'amqp://127.0.0.1',
       DATABASE_URL: 'postgres://orders@127.0.0.1/orders',
-      FAULT_POINT: 'before-commit',
       BATCH_SIZE: '500',
       PREFETCH: '100',
     });
 
     expect(result.status).toBe(78);
-    expect(result.stderr).toContain('FAULT_POINT');
     expect(result.stderr).toContain('"BATCH_SIZE" must not exceed PREFETCH');
+  });
+
+  it.each([
+    ['order-management', { DATABASE_URL: 'postgres://orders@127.0.0.1/orders', FAULT_POINT: 'before-commit' }, 'FAULT_POINT'],
+    ['inventory-service', { DATABASE_URL: 'postgres://inventory@127.0.0.1/inventory', FAULT_SLOW_RESERVE_MS: '2500' }, 'FAULT_SLOW_RESERVE_MS'],
+  ])('when fault injection is switched on in production, then %s refuses to start', (service, env, key) => {
+    const result = start(service, { NODE_ENV: 'production', RABBITMQ_URL: 'amqp://127.0.0.1', ...env });
+
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain(`"${key}" is refused in production`);
+  });
+
+  it('when a crash point is misspelt, then order-management refuses to start naming the points it has', () => {
+    const result = start('order-management', { NODE_ENV: 'test', RABBITMQ_URL: 'amqp://127.0.0.1', DATABASE_URL: 'postgres://orders@127.0.0.1/orders', FAULT_POINT: 'before-comit' });
+
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('"FAULT_POINT" must be one of [before-commit, after-commit-before-ack, while-publishing-events]');
   });
 });

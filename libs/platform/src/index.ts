@@ -5,7 +5,7 @@ export * from './metrics';
 export * from './http';
 export * from './lifecycle';
 export * from './database';
-export * from './faults';
+export * from './fault-hooks';
 export * from './workers';
 export * from './failures';
 export * from './keyset';

@@ -1,6 +1,6 @@
 import { queues } from '@shop/contracts';
 import { BatchConsumer, BrokerConnection, RpcServer } from '@shop/messaging';
-import { createMetrics, createOpsApp, startHttpServer, transactional, watchDatabase, type Logger } from '@shop/platform';
+import { createMetrics, createOpsApp, noFaults, startHttpServer, transactional, watchDatabase, type FaultHooks, type Logger } from '@shop/platform';
 import type { InventoryServiceConfig } from './config';
 import { createInventoryDataSource } from './data-access/data-source';
 import { createProductRepository } from './data-access/product.repository';
@@ -12,27 +12,18 @@ import { inventoryRpcMethods } from './entry-points/messaging/inventory.rpc';
 import { declareOrderCancelledQueue, handleOrderCancelled } from './entry-points/messaging/order-cancelled.consumer';
 
 /** The fault suite's "inventory slower than the caller's timeout": the work commits, the answer is late. */
-function slowedDown<I, O>(work: (input: I) => Promise<O>, { ms, every }: { ms: number; every: number }) {
-  let calls = 0;
-  return async (input: I): Promise<O> => {
-    const result = await work(input);
-    calls += 1;
-    if (ms > 0 && calls % every === 0) await new Promise((resolve) => setTimeout(resolve, ms));
-    return result;
-  };
-}
-
 export interface RunningInventoryService {
   port: number;
   stop(): Promise<void>;
 }
 
-export async function startInventoryService(config: InventoryServiceConfig, logger: Logger): Promise<RunningInventoryService> {
+/** `faults`: the fault suite's hooks (a slow reserve, answered after its commit); none by default. */
+export async function startInventoryService(config: InventoryServiceConfig, logger: Logger, faults: FaultHooks = noFaults): Promise<RunningInventoryService> {
   const metrics = createMetrics('inventory-service');
   const db = await createInventoryDataSource(config.databaseUrl, config.dbPoolSize).initialize();
   const database = watchDatabase(db);
   const deps = { transaction: transactional(db), products: createProductRepository(), reservations: createReservationRepository() };
-  const reserve = slowedDown(createReserveStock({ ...deps, currency: config.currency }), config.slowReserve);
+  const reserve = faults.slow('reserve', createReserveStock({ ...deps, currency: config.currency }));
   const release = createReleaseStock(deps);
   const products = createProductUseCases({ ...deps, db, currency: config.currency });
 

@@ -1,6 +1,6 @@
 import { declareExchanges, declarePlaceOrderTopology, queues } from '@shop/contracts';
 import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer } from '@shop/messaging';
-import { createFaults, createMetrics, createOpsApp, startHttpServer, transactional, watchDatabase, type Logger } from '@shop/platform';
+import { createMetrics, createOpsApp, noFaults, startHttpServer, transactional, watchDatabase, type FaultHooks, type Logger } from '@shop/platform';
 import { createServiceClients } from './clients/service.clients';
 import type { OrderManagementConfig } from './config';
 import { createOrdersDataSource } from './data-access/data-source';
@@ -20,7 +20,11 @@ export interface RunningOrderManagement {
   stop(): Promise<void>;
 }
 
-export async function startOrderManagement(config: OrderManagementConfig, logger: Logger): Promise<RunningOrderManagement> {
+/** The steps at which the fault suite may crash order-management (FAULT_POINT). */
+export const crashPoints = ['before-commit', 'after-commit-before-ack', 'while-publishing-events'] as const;
+
+/** `faults`: the fault suite's crash points at `crashPoints`; none by default. */
+export async function startOrderManagement(config: OrderManagementConfig, logger: Logger, faults: FaultHooks = noFaults): Promise<RunningOrderManagement> {
   const metrics = createMetrics('order-management');
   const orderMetrics = createOrderMetrics(metrics);
   const db = await createOrdersDataSource(config.databaseUrl, config.dbPoolSize).initialize();
@@ -28,7 +32,6 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const transaction = transactional(db);
   const orders = createOrderRepository();
   const outbox = createOutbox();
-  const faults = createFaults(config.faults);
 
   const broker = new BrokerConnection({ url: config.brokerUrl, name: 'order-management', logger });
   const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs);

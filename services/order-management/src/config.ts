@@ -14,9 +14,6 @@ interface OwnEnv {
   OUTBOX_SWEEP_MS: number;
   OUTBOX_BATCH_SIZE: number;
   MAX_RETRIES: number;
-  FAULT_POINT?: string;
-  FAULT_AFTER: number;
-  FAULT_MARKER?: string;
 }
 
 export const loadOrderManagementConfig = (env: Record<string, string | undefined>) =>
@@ -40,12 +37,6 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       OUTBOX_SWEEP_MS: Joi.number().integer().min(5).max(60_000).default(1000),
       OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
       MAX_RETRIES: Joi.number().integer().min(0).max(100).default(10),
-      // Crash points exist for the fault suite only.
-      FAULT_POINT: Joi.string()
-        .valid('before-commit', 'after-commit-before-ack', 'while-publishing-events')
-        .when('NODE_ENV', { is: 'production', then: Joi.forbidden() }),
-      FAULT_AFTER: Joi.number().integer().min(1).default(1),
-      FAULT_MARKER: Joi.string(),
     },
     (raw: OwnEnv) => ({
       httpPort: raw.HTTP_PORT,
@@ -60,7 +51,6 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       outboxSweepMs: raw.OUTBOX_SWEEP_MS,
       outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
       maxRetries: raw.MAX_RETRIES,
-      faults: { point: raw.FAULT_POINT, after: raw.FAULT_AFTER, marker: raw.FAULT_MARKER },
     }),
   );
 

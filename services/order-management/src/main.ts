@@ -1,7 +1,8 @@
-import { configOrExit, createLogger, runUntilSignalled } from '@shop/platform';
-import { startOrderManagement } from './app';
+import { configOrExit, createLogger, faultHooksFrom, runUntilSignalled } from '@shop/platform';
+import { crashPoints, startOrderManagement } from './app';
 import { loadOrderManagementConfig } from './config';
 
 const config = configOrExit(() => loadOrderManagementConfig(process.env));
+const faults = configOrExit(() => faultHooksFrom(process.env, crashPoints));
 const logger = createLogger('order-management', config.logLevel);
-runUntilSignalled(() => startOrderManagement(config, logger), logger, config.shutdownGraceMs);
+runUntilSignalled(() => startOrderManagement(config, logger, faults), logger, config.shutdownGraceMs);

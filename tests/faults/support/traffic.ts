@@ -26,11 +26,11 @@ export interface TrafficOptions {
 }
 
 /**
- * The orders' products and quantities come from a seeded generator (mulberry32): FAULT_SEED
+ * The orders' products and quantities come from a seeded generator (mulberry32): TRAFFIC_SEED
  * replays a run's traffic (the seed is printed once per process). Timing still varies by run.
  */
-export const trafficSeed = Number(process.env.FAULT_SEED ?? Date.now() % 2 ** 31);
-process.stdout.write(`fault traffic: FAULT_SEED=${trafficSeed}\n`);
+export const trafficSeed = Number(process.env.TRAFFIC_SEED ?? Date.now() % 2 ** 31);
+process.stdout.write(`fault traffic: TRAFFIC_SEED=${trafficSeed}\n`);
 let state = trafficSeed >>> 0;
 const random = (): number => {
   state = (state + 0x6d2b79f5) >>> 0;
