@@ -13,8 +13,8 @@ import { createAuth } from './entry-points/http/auth.middleware';
 import { customersRoutes } from './entry-points/http/customers.routes';
 import { ordersRoutes } from './entry-points/http/orders.routes';
 import { productsRoutes } from './entry-points/http/products.routes';
-import { createOrderCommands } from './upstream/order-commands.publisher';
-import { createCustomerService, createInventoryService, createOrderService } from './upstream/rpc.clients';
+import { createOrderCommands } from './outbound/order-commands.publisher';
+import { createCustomerService, createInventoryService, createOrderService } from './outbound/rpc.clients';
 
 export interface GatewayDeps {
   logger: Logger;

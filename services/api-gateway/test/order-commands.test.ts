@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { messageTypes, newId, queues, type PlaceOrderCommand } from '@shop/contracts';
 import { createLogger } from '@shop/platform';
 import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
-import { createOrderCommands } from '../src/upstream/order-commands.publisher';
+import { createOrderCommands } from '../src/outbound/order-commands.publisher';
 import { testInfrastructure } from '../../../tests/support/local-env';
 import { brokerUrl, tapPlaceOrderQueue } from './gateway.harness';
 

@@ -1,18 +1,19 @@
 import { declareExchanges, declarePlaceOrderTopology, queues } from '@shop/contracts';
 import { BatchConsumer, BrokerConnection, ConfirmPublisher, RpcClient, RpcServer } from '@shop/messaging';
 import { createMetrics, createOpsApp, noFaults, startHttpServer, transactional, watchDatabase, type FaultHooks, type Logger } from '@shop/platform';
-import { createServiceClients } from './clients/service.clients';
+import { createServiceClients } from './outbound/service.clients';
 import type { OrderManagementConfig } from './config';
 import { createOrdersDataSource } from './data-access/data-source';
 import { createOrderRepository } from './data-access/order.repository';
 import { createOutbox } from './data-access/outbox.repository';
 import { createCancelOrder, createCancelUnrecordedOrder } from './domain/cancel-order.use-case';
+import { createClaimIdempotencyKey } from './domain/claim-idempotency-key.use-case';
 import { createOrderQueries } from './domain/order-queries.use-cases';
 import { createPlaceOrders } from './domain/place-orders.use-case';
 import { createRejectInvalidOrder } from './domain/reject-invalid-order.use-case';
-import { createOrderMetrics } from './order.metrics';
+import { createOrderMetrics } from './observability/order.metrics';
 import { orderRpcMethods } from './entry-points/messaging/order.rpc';
-import { createOutboxRelay } from './entry-points/messaging/outbox.relay';
+import { createOutboxRelay } from './outbound/outbox.relay';
 import { handlePlaceOrders } from './entry-points/messaging/place-order.consumer';
 
 export interface RunningOrderManagement {
@@ -72,7 +73,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     logger,
     metrics,
     prefetch: config.rpcPrefetch,
-    methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel, cancelUnrecorded),
+    methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel, cancelUnrecorded, createClaimIdempotencyKey({ db, orders })),
   });
   const handle = handlePlaceOrders({
     placeOrders: async (commands) => {

@@ -7,7 +7,7 @@ import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
 import { transactional } from '@shop/platform';
 import { createOrdersDataSource } from '../src/data-access/data-source';
 import { createOutbox } from '../src/data-access/outbox.repository';
-import { createOutboxRelay } from '../src/entry-points/messaging/outbox.relay';
+import { createOutboxRelay } from '../src/outbound/outbox.relay';
 import { quietLogger, rawConnection, takeMessage } from '../../../tests/support/broker';
 import { testEnv, testInfrastructure } from '../../../tests/support/local-env';
 import { startTcpProxy } from '../../../tests/faults/support/tcp-proxy';

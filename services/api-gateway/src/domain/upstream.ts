@@ -1,7 +1,7 @@
 import type { Caller, CustomerView, OrderStatus, OrderView, Page, PlaceOrderCommand, ProductView, ShippingAddress } from '@shop/contracts';
 
 /**
- * What the gateway needs from the services behind it. The adapters in `upstream/` speak
+ * What the gateway needs from the services behind it. The adapters in `outbound/` speak
  * RabbitMQ; errors come back as AppError with the owning service's status and code.
  */
 export interface OrderCommands {

@@ -1,12 +1,10 @@
 import type { Caller } from '@shop/contracts';
 import type { Transactional } from '@shop/platform';
-import type { Order, OrderRepository, Outbox } from './order';
+import { canSee, type Order, type OrderRepository, type Outbox } from './order';
 import { notCancellable, orderNotFound } from './order.errors';
 import { orderEvent } from './order-events';
 
 const cancellable = new Set(['PENDING', 'CONFIRMED']);
-
-export const canSee = (caller: Caller, order: Order): boolean => caller.role === 'admin' || order.customerId === caller.customerId;
 
 /**
  * Cancels under a row lock and emits order.cancelled through the outbox; inventory releases the

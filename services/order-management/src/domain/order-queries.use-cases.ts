@@ -1,7 +1,6 @@
 import type { Caller, OrderStatus, Page } from '@shop/contracts';
 import { keyset, type Tx } from '@shop/platform';
-import { canSee } from './cancel-order.use-case';
-import type { Order, OrderRepository } from './order';
+import { canSee, type Order, type OrderRepository } from './order';
 import { orderNotFound } from './order.errors';
 
 export function createOrderQueries({ db, orders }: { db: Tx; orders: OrderRepository }) {
@@ -18,8 +17,5 @@ export function createOrderQueries({ db, orders }: { db: Tx; orders: OrderReposi
       const rows = await orders.listForCustomer(db, { customerId: q.caller.customerId, status: q.status, limit: q.limit + 1, beforeId });
       return keyset.page(rows, q.limit, (order) => order.orderId);
     },
-
-    claimIdempotencyKey: (claim: { customerId: string; key: string; requestHash: string; orderId: string }) =>
-      orders.claimIdempotencyKey(db, claim),
   };
 }

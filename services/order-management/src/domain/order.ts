@@ -1,7 +1,10 @@
-import type { OrderLine, OrderView, PricedLine, Rejection, ShippingAddress } from '@shop/contracts';
+import type { Caller, OrderLine, OrderView, PricedLine, Rejection, ShippingAddress } from '@shop/contracts';
 import type { Tx } from '@shop/platform';
 
 export type Order = OrderView;
+
+/** Who may see (and so read or cancel) an order: an admin, or the customer who placed it. */
+export const canSee = (caller: Caller, order: Pick<Order, 'customerId'>): boolean => caller.role === 'admin' || order.customerId === caller.customerId;
 
 /** What an event and the metrics need of an order that reached a final state. */
 export type DecidedOrder = Pick<Order, 'orderId' | 'customerId' | 'status' | 'total' | 'currency' | 'items' | 'rejectionReason' | 'acceptedAt' | 'updatedAt'>;

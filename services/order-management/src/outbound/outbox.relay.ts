@@ -1,7 +1,7 @@
 import { exchanges } from '@shop/contracts';
 import type { ConfirmPublisher } from '@shop/messaging';
 import type { Logger, Transactional, Tx } from '@shop/platform';
-import type { OutboxMessage, OutboxTable } from '../../data-access/outbox.repository';
+import type { OutboxMessage, OutboxTable } from '../data-access/outbox.repository';
 
 interface Deps {
   transaction: Transactional;

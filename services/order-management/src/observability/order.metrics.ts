@@ -1,5 +1,5 @@
 import type { Metrics } from '@shop/platform';
-import type { DecidedOrder } from './domain/order';
+import type { DecidedOrder } from '../domain/order';
 
 export function createOrderMetrics(metrics: Metrics) {
   const processed = metrics.counter('orders_processed_total', 'Orders that reached a final state, by outcome', ['outcome']);
