@@ -1,5 +1,5 @@
 // npm test [-- jest args]: prepare what the tests need (deps, build, the test profile's own RabbitMQ
-// node and PostgreSQL cluster, test databases, k8s tools) and run every test. Results also go to
+// node and PostgreSQL cluster, test databases, k8s tools), lint (`npm run lint`) and run every test. Results also go to
 // reports/jest-results.json. The test broker and database are stopped again afterwards if this run
 // started them (KEEP_INFRA=1 keeps them up, e.g. for `npx jest <file>` runs).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -16,11 +16,16 @@ function runTests() {
     say('checking helm, kubeconform and schemas');
     run('bash', [k8sTools]);
   }
+  // Type-checks every test file, lints, and checks the layering rules (dependency-cruiser).
+  say('linting (npm run lint)');
+  const lint = spawnSync('npm', ['run', '--silent', 'lint'], { cwd: root, stdio: 'inherit' }).status;
+  if (lint !== 0) say('npm run lint failed; the tests run anyway, and npm test fails');
   mkdirSync(path.join(root, 'reports'), { recursive: true });
   say('running jest');
   const jest = path.join(root, 'node_modules', '.bin', 'jest');
   const args = ['--json', '--outputFile=reports/jest-results.json', ...process.argv.slice(2)];
-  return spawnSync(jest, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+  const tests = spawnSync(jest, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+  return tests !== 0 ? tests : lint === 0 ? 0 : 1;
 }
 
 process.exit(withInfrastructure('test', runTests));
