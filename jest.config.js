@@ -4,7 +4,7 @@ const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescri
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src', '^@shop/test-kit$': '<rootDir>/tools/test-kit/src' },
   testMatch: ['<rootDir>/{libs,services,tools}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60000,

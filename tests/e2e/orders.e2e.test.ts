@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Api, eventually } from '../support/api';
-import { startPlatform, type RunningPlatform } from '../support/platform';
+import { Api, eventually, startPlatform, type RunningPlatform } from '@shop/test-kit';
 import { usedMetricNames } from '../k8s/lib/metrics';
 import { renderedDocs } from '../k8s/lib/render';
 

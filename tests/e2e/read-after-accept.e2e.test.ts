@@ -1,6 +1,5 @@
 import { newId } from '@shop/contracts';
-import { Api, eventually } from '../support/api';
-import { startPlatform, type RunningPlatform } from '../support/platform';
+import { Api, eventually, startPlatform, type RunningPlatform } from '@shop/test-kit';
 import { allReady, startBroker, stopBroker } from '../faults/support/actions';
 
 // The Location of a 202 is a status monitor from its first moment: the owner never reads 404 for

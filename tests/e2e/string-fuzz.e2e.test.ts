@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { Api } from '../support/api';
-import { startPlatform, type RunningPlatform } from '../support/platform';
+import { Api, startPlatform, type RunningPlatform } from '@shop/test-kit';
 
 // Every string field of every route, filled with arbitrary Unicode (control characters, lone
 // surrogates and non-characters weighted in): never a 5xx, and every order the gateway accepts

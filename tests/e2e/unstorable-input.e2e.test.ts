@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { moneyLimits } from '@shop/contracts';
-import { Api } from '../support/api';
-import { startPlatform, type RunningPlatform } from '../support/platform';
+import { Api, startPlatform, type RunningPlatform } from '@shop/test-kit';
 
 // What cannot be stored is refused at the gateway, and an order that cannot be priced within the
 // money limits is rejected alone: neither holds back the orders sent with it.

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { deadLetterQueue, moneyLimits, newId, queues } from '@shop/contracts';
-import { Api } from '../support/api';
-import { testEnv, testInfrastructure } from '../support/local-env';
-import { tokenFor } from '../support/tokens';
+import { Api, testEnv, testInfrastructure, tokenFor } from '@shop/test-kit';
 import {
   allReady,
   injectRaw,
@@ -24,7 +22,7 @@ import {
   waitForMarker,
 } from './support/actions';
 import { send, type RequestRecord } from './support/traffic';
-import { startTcpProxy } from './support/tcp-proxy';
+import { startTcpProxy } from '@shop/test-kit';
 import type { Scenario, ScenarioResult } from './support/scenario';
 
 export interface FaultCase {

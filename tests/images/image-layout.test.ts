@@ -2,9 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../support/ports';
-import { services, testEnv } from '../support/local-env';
-import { waitReady } from '../support/platform';
+import { freePort, services, testEnv, waitReady } from '@shop/test-kit';
 
 /**
  * Rebuilds each image's runtime layout without Docker (see the Dockerfile header): production

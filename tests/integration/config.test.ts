@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { services } from '../support/local-env';
+import { services } from '@shop/test-kit';
 
 const start = (service: string, env: Record<string, string>) =>
   spawnSync(process.execPath, ['dist/main.js'], {

@@ -1,8 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../support/ports';
-import { testEnv } from '../support/local-env';
-import { waitReady } from '../support/platform';
+import { freePort, testEnv, waitReady } from '@shop/test-kit';
 
 async function startPrimary() {
   const port = await freePort();

@@ -19,10 +19,8 @@ import {
   type ProductView,
 } from '@shop/contracts';
 import { countDeadLetters, purgeDeadLetters } from '@shop/messaging';
-import { eventually } from '../support/api';
+import { eventually, BROKER_URL, testEnv, rawConnection, startRpcClient, takeMessage } from '@shop/test-kit';
 import { startBackend } from '../support/in-process';
-import { BROKER_URL, testEnv } from '../support/local-env';
-import { rawConnection, startRpcClient, takeMessage } from '../support/broker';
 
 let backend: { orderManagementUrl: string; stop(): Promise<void> };
 let client: Awaited<ReturnType<typeof startRpcClient>>;

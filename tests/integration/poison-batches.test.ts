@@ -16,8 +16,7 @@ import {
   type ProductView,
 } from '@shop/contracts';
 import { startBackend } from '../support/in-process';
-import { testEnv } from '../support/local-env';
-import { rawConnection, startRpcClient, takeMessage } from '../support/broker';
+import { testEnv, rawConnection, startRpcClient, takeMessage } from '@shop/test-kit';
 
 // One bad order in a PlaceOrders message, published past the gateway, must neither hold back nor
 // lose the orders that share its message.

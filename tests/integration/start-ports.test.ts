@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { freePort } from '../support/ports';
+import { freePort } from '@shop/test-kit';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { takenPorts } = require('../../scripts/lib/ports.js') as { takenPorts: (ports: Record<string, number>) => Promise<Array<[string, number]>> };

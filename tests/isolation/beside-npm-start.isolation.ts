@@ -6,8 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import amqp, { type ChannelModel } from 'amqplib';
 import { Client } from 'pg';
-import { Api } from '../support/api';
-import { tokenFor } from '../support/tokens';
+import { Api, tokenFor, waitFor } from '@shop/test-kit';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localEnv = require('../../scripts/lib/local-env.js');
@@ -17,13 +16,6 @@ const gatewayUrl = `http://127.0.0.1:${localEnv.defaultPorts['api-gateway']}`;
 const devEnv = (service: string): Record<string, string> => localEnv.serviceEnv(service, { profile: 'dev' });
 const ready = () => fetch(`${gatewayUrl}/readyz`).then((r) => r.ok, () => false);
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('npm test beside npm start', () => {
   let platform: ChildProcess | undefined;
@@ -34,7 +26,7 @@ describe('npm test beside npm start', () => {
   beforeAll(async () => {
     if (!(await ready())) {
       platform = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, stdio: 'inherit', detached: true });
-      await until(ready, 300_000, 'npm start ready');
+      await waitFor(ready, { timeoutMs: 300_000, intervalMs: 500, what: 'npm start ready' });
     }
     broker = await amqp.connect(devEnv('api-gateway').RABBITMQ_URL);
     broker.on('close', (err) => (brokerClosed = err ?? 'closed'));

@@ -4,9 +4,7 @@ import { startInventoryService } from '../../services/inventory-service/src/app'
 import { loadInventoryServiceConfig } from '../../services/inventory-service/src/config';
 import { startOrderManagement } from '../../services/order-management/src/app';
 import { loadOrderManagementConfig } from '../../services/order-management/src/config';
-import { quietLogger } from './broker';
-import { testEnv } from './local-env';
-import { waitReady } from './platform';
+import { quietLogger, testEnv, waitReady } from '@shop/test-kit';
 
 const onPort0 = (service: string) => testEnv(service, { extra: { HTTP_PORT: '0' } });
 

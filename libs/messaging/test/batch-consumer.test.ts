@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { BatchConsumer, BrokerConnection, ack, mechanicsExchanges, retry, retryQueue, type Settlement } from '@shop/messaging';
 import { createMetrics } from '@shop/platform';
-import { quietLogger } from '../../../tests/support/broker';
-import { BROKER_URL } from '../../../tests/support/local-env';
+import { BROKER_URL, quietLogger, sleep } from '@shop/test-kit';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('BatchConsumer when a batch cannot be settled', () => {
   const queue = `test.unsettled.${randomUUID()}`;

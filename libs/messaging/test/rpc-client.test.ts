@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { BROKER_URL } from '../../../tests/support/local-env';
+import { BROKER_URL } from '@shop/test-kit';
 
 // Run in a process of its own, under Node's default for unhandled rejections (the process dies),
 // as a service runs: a call whose channel closes under it must fail that call and nothing else.

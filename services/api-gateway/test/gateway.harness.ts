@@ -5,7 +5,7 @@ import { createLogger } from '@shop/platform';
 import { startGateway, type RunningGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
 import { signToken } from '../src/domain/tokens';
-import { BROKER_URL } from '../../../tests/support/local-env';
+import { BROKER_URL } from '@shop/test-kit';
 
 export const brokerUrl = BROKER_URL;
 export const secret = 'component-test-secret-of-at-least-32-chars';

@@ -3,7 +3,7 @@ import { messageTypes, newId, queues, type PlaceOrderCommand } from '@shop/contr
 import { createLogger } from '@shop/platform';
 import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
 import { createOrderCommands } from '../src/outbound/order-commands.publisher';
-import { testInfrastructure } from '../../../tests/support/local-env';
+import { testInfrastructure } from '@shop/test-kit';
 import { brokerUrl, tapPlaceOrderQueue } from './gateway.harness';
 
 const command = (): PlaceOrderCommand => ({

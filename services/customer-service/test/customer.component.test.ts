@@ -3,9 +3,7 @@ import { Client } from 'pg';
 import { customerRpc, queues, type CustomerView } from '@shop/contracts';
 import { startCustomerService, type RunningCustomerService } from '../src/app';
 import { loadCustomerServiceConfig } from '../src/config';
-import { quietLogger, startRpcClient } from '../../../tests/support/broker';
-import { testEnv } from '../../../tests/support/local-env';
-import { waitReady } from '../../../tests/support/platform';
+import { quietLogger, startRpcClient, testEnv, waitReady } from '@shop/test-kit';
 
 let service: RunningCustomerService;
 let client: Awaited<ReturnType<typeof startRpcClient>>;

@@ -5,9 +5,7 @@ import type { ChannelModel } from 'amqplib';
 import { Client } from 'pg';
 import { startInventoryService, type RunningInventoryService } from '../src/app';
 import { loadInventoryServiceConfig } from '../src/config';
-import { quietLogger, rawConnection, startRpcClient, takeMessage } from '../../../tests/support/broker';
-import { testEnv } from '../../../tests/support/local-env';
-import { waitReady } from '../../../tests/support/platform';
+import { quietLogger, rawConnection, startRpcClient, takeMessage, testEnv, waitReady } from '@shop/test-kit';
 
 let service: RunningInventoryService;
 let client: Awaited<ReturnType<typeof startRpcClient>>;

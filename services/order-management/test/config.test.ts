@@ -1,5 +1,5 @@
 import { loadOrderManagementConfig } from '../src/config';
-import { testEnv } from '../../../tests/support/local-env';
+import { testEnv } from '@shop/test-kit';
 
 describe('order-management configuration', () => {
   it('when the publish and RPC timeouts are set apart, then the relay waits for confirms by the publish timeout, not the RPC one', () => {

@@ -4,9 +4,7 @@ import { Client } from 'pg';
 import { deadLetterQueue, exchanges, messageTypes, newId, orderRpc, queues, routingKeys, type OrderView, type Page } from '@shop/contracts';
 import { startOrderManagement, type RunningOrderManagement } from '../src/app';
 import { loadOrderManagementConfig } from '../src/config';
-import { quietLogger, rawConnection, startRpcClient, takeMessage } from '../../../tests/support/broker';
-import { testEnv } from '../../../tests/support/local-env';
-import { waitReady } from '../../../tests/support/platform';
+import { quietLogger, rawConnection, startRpcClient, takeMessage, testEnv, waitReady } from '@shop/test-kit';
 
 // order-management on its own: its reads, cancellation and refusal of bad commands need neither
 // customer-service nor inventory-service, so neither runs here.

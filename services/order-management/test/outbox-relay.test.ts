@@ -8,9 +8,7 @@ import { transactional } from '@shop/platform';
 import { createOrdersDataSource } from '../src/data-access/data-source';
 import { createOutbox } from '../src/data-access/outbox.repository';
 import { createOutboxRelay } from '../src/outbound/outbox.relay';
-import { quietLogger, rawConnection, takeMessage } from '../../../tests/support/broker';
-import { testEnv, testInfrastructure } from '../../../tests/support/local-env';
-import { startTcpProxy } from '../../../tests/faults/support/tcp-proxy';
+import { quietLogger, rawConnection, startTcpProxy, takeMessage, testEnv, testInfrastructure, waitFor } from '@shop/test-kit';
 
 // The relay against the real database and a real broker reached through a TCP proxy that can
 // stall, as a broker that stops answering would: no transaction may wait for its confirms.
@@ -51,13 +49,7 @@ afterAll(async () => {
   await db?.end();
 });
 
-const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const until = (check: () => Promise<boolean>, timeoutMs = 20_000) => waitFor(check, { timeoutMs, intervalMs: 50 });
 
 const rowsOf = async (messageIds: string[]) =>
   (await db.query('SELECT message_id, claimed_until > now() AS claimed FROM outbox WHERE message_id = ANY($1::uuid[])', [messageIds])).rows as Array<{

@@ -2,19 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import amqp from 'amqplib';
 import { exchanges, messageTypes, routingKeys } from '@shop/contracts';
-import { BROKER_URL, testInfrastructure } from '../../support/local-env';
-import { waitReady, type RunningPlatform } from '../../support/platform';
+import { BROKER_URL, sleep, testInfrastructure, waitFor, waitReady, type RunningPlatform } from '@shop/test-kit';
 import type { RequestRecord } from './traffic';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(100);
-  }
-}
+export { sleep, waitFor };
 
 /** Ready again after a restart: the readiness of every service, through its own port. */
 export const allReady = (platform: RunningPlatform) =>
@@ -23,7 +14,7 @@ export const allReady = (platform: RunningPlatform) =>
 export const killHard = (platform: RunningPlatform, service: string) => process.kill(platform.pid(service)!, 'SIGKILL');
 
 export async function waitForMarker(marker: string): Promise<void> {
-  await waitFor(() => existsSync(marker), 30_000);
+  await waitFor(() => existsSync(marker), { what: `crash marker ${marker}` });
 }
 
 // Faults hit only the test profile's own broker node and database cluster, never what npm start runs.

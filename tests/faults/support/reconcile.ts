@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { testEnv } from '../../support/local-env';
+import { testEnv } from '@shop/test-kit';
 import type { RequestRecord } from './traffic';
 
 const terminal = new Set(['CONFIRMED', 'REJECTED', 'CANCELLED']);

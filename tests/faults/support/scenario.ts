@@ -1,8 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Api } from '../../support/api';
-import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../support/platform';
-import { tokenFor } from '../../support/tokens';
+import { Api, startPlatform, type PlatformOptions, type RunningPlatform, tokenFor } from '@shop/test-kit';
 import { reconcile, ordersOf, type Reconciliation } from './reconcile';
 import { resolveUnknown, runTraffic, type RequestRecord } from './traffic';
 

@@ -3,7 +3,7 @@ import { freePort } from './ports';
 import { services, testEnv } from './local-env';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Supervisor } = require('../../scripts/lib/supervisor.js');
+const { Supervisor } = require('../../../scripts/lib/supervisor.js');
 
 export interface PlatformOptions {
   /** Extra environment per service, and for all of them under '*'. */
@@ -21,7 +21,7 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 
 /** Starts the four services from their build output as separate processes, like npm start does. */
 export async function startPlatform({ env = {}, extraOrderManagers = 0 }: PlatformOptions = {}): Promise<RunningPlatform> {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelModel } from 'amqplib';
 import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
-import { quietLogger, rawConnection } from '../support/broker';
-import { BROKER_URL } from '../support/local-env';
+import { quietLogger, rawConnection, BROKER_URL } from '@shop/test-kit';
 
 interface CountedSocket {
   _write: (...args: unknown[]) => unknown;

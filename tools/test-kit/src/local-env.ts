@@ -1,6 +1,6 @@
 // The same per-service environment npm start and npm test use, in the test profile.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const localEnv = require('../../scripts/lib/local-env.js') as {
+const localEnv = require('../../../scripts/lib/local-env.js') as {
   services: string[];
   serviceEnv: (service: string, options?: { profile?: string; ports?: Record<string, number>; extra?: Record<string, string> }) => Record<string, string>;
   DEV_JWT_SECRET: string;

@@ -3,8 +3,7 @@ import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import { deadLetterQueue } from '@shop/contracts';
 import { ack, BatchConsumer, BrokerConnection, declareWorkQueue } from '@shop/messaging';
 import { createMetrics } from '@shop/platform';
-import { quietLogger, rawConnection, takeMessage } from '../support/broker';
-import { BROKER_URL } from '../support/local-env';
+import { quietLogger, rawConnection, takeMessage, BROKER_URL } from '@shop/test-kit';
 
 describe('messages that keep coming back', () => {
   let connection: ChannelModel;

@@ -1,7 +1,7 @@
-import { parseLoadArgs } from '../../tools/load/src/cli/load-args';
-import { createOrderMix, soldOutProducts } from '../../tools/load/src/load/order-mix';
-import { moduleOf, summarizeProfile } from '../../tools/load/src/profile/cpu-profile';
-import { LatencyRecorder } from '../../tools/load/src/report/latency-recorder';
+import { parseLoadArgs } from '../src/cli/load-args';
+import { createOrderMix, soldOutProducts } from '../src/load/order-mix';
+import { moduleOf, summarizeProfile } from '../src/profile/cpu-profile';
+import { LatencyRecorder } from '../src/report/latency-recorder';
 
 describe('load tool arithmetic', () => {
   it('when 1..100 ms are recorded, then the percentiles are the nearest ranks', () => {
@@ -93,7 +93,7 @@ describe('load tool process probes', () => {
     const { spawn } = await import('node:child_process');
     const { copyFileSync, mkdtempSync, readFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { commandProbe } = await import('../../tools/load/src/probes/proc-probes');
+    const { commandProbe } = await import('../src/probes/proc-probes');
     // A shell under a command name nothing else on the machine runs: it burns CPU, then waits on stdin.
     const burner = `${mkdtempSync(`${tmpdir()}/probe-`)}/probe-burner`;
     copyFileSync('/bin/sh', burner);
@@ -130,10 +130,10 @@ describe('load tool process probes', () => {
 
 describe('bench broker cost', () => {
   it('when messages are paced through the real broker, then its CPU per 1,000 is measured for both kinds and --broker-cost-seconds 0 skips it', async () => {
-    const { measureBrokerCost } = await import('../../tools/load/src/bench/broker-cost');
-    const { parseBenchArgs } = await import('../../tools/load/src/bench/bench-args');
-    const { brokerProbe } = await import('../../tools/load/src/target/running-platform');
-    const { BROKER_URL } = await import('../support/local-env');
+    const { measureBrokerCost } = await import('../src/bench/broker-cost');
+    const { parseBenchArgs } = await import('../src/bench/bench-args');
+    const { brokerProbe } = await import('../src/target/running-platform');
+    const { BROKER_URL } = await import('@shop/test-kit');
 
     const cost = await measureBrokerCost({ brokerUrl: BROKER_URL, rate: 2000, seconds: 1, broker: brokerProbe('test') });
 

@@ -1,8 +1,7 @@
-import { runLoad, type LoadResult } from '../../tools/load/src/load/run-load';
-import { ordersDatabaseUrl } from '../../tools/load/src/repo';
-import { seedDemoData } from '../../tools/load/src/target/seed-demo-data';
-import { JWT_SECRET } from '../support/local-env';
-import { startPlatform, type RunningPlatform } from '../support/platform';
+import { runLoad, type LoadResult } from '../src/load/run-load';
+import { ordersDatabaseUrl } from '../src/repo';
+import { seedDemoData } from '../src/target/seed-demo-data';
+import { JWT_SECRET, startPlatform, type RunningPlatform } from '@shop/test-kit';
 
 /**
  * CI's short load: a few thousand orders through the four real services, each one followed to

@@ -1,1 +1,0 @@
-export { freePort } from '../../tools/load/src/target/free-port';

@@ -1,0 +1,1 @@
+export { freePort } from '../../load/src/target/free-port';
