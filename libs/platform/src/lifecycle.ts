@@ -10,7 +10,7 @@ export interface Service {
  * Kubernetes (and KEDA scale-down) sends SIGTERM; work in flight must be finished and acked first.
  */
 export function runUntilSignalled(start: () => Promise<Service>, logger: Logger, graceMs: number): void {
-  let service: Service | undefined;
+  let starting: Promise<Service | undefined> | undefined;
   let stopping = false;
 
   const stop = async (signal: string) => {
@@ -23,6 +23,8 @@ export function runUntilSignalled(start: () => Promise<Service>, logger: Logger,
     }, graceMs);
     timer.unref();
     try {
+      // A signal during start-up waits for the start to finish, then drains what it started.
+      const service = await starting;
       await service?.stop();
       logger.info('stopped');
       process.exit(0);
@@ -39,15 +41,11 @@ export function runUntilSignalled(start: () => Promise<Service>, logger: Logger,
     process.exit(1);
   });
 
-  start()
-    .then((s) => {
-      service = s;
-      if (stopping) void s.stop().then(() => process.exit(0));
-    })
-    .catch((err) => {
-      logger.fatal({ err }, 'failed to start');
-      process.exit(1);
-    });
+  starting = start().catch((err) => {
+    logger.fatal({ err }, 'failed to start');
+    process.exit(1);
+    return undefined;
+  });
 }
 
 export function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {

@@ -1,0 +1,88 @@
+import type { ChannelModel } from 'amqplib';
+import { BrokerConnection, ConfirmPublisher, deadLetterQueue, declareWorkQueue, retryDelaysMs, retryQueue, retryTier } from '@shop/messaging';
+import { quietLogger, rawConnection, startTcpProxy, testInfrastructure, waitFor } from '@shop/test-kit';
+
+// The generic messaging mechanics against the real broker, reached through a TCP proxy that can
+// cut connections or stall them.
+const { rabbitmq } = testInfrastructure;
+const viaProxy = (port: number) => `amqp://platform:platform-dev@127.0.0.1:${port}/${rabbitmq.vhost}`;
+
+describe('BrokerConnection', () => {
+  it('when the connection is cut, then it reconnects by itself and runs every setup again', async () => {
+    const proxy = await startTcpProxy(rabbitmq.port);
+    const broker = new BrokerConnection({ url: viaProxy(proxy.port), name: 'reconnect-test', logger: quietLogger(), maxBackoffMs: 200 });
+    const connections: ChannelModel[] = [];
+    try {
+      await broker.use(async (connection) => void connections.push(connection));
+      await broker.start();
+      expect(connections).toHaveLength(1);
+
+      proxy.cutAll();
+      await waitFor(() => connections.length === 2 && broker.isConnected, { timeoutMs: 10_000, what: 'reconnected' });
+
+      expect(connections[1]).not.toBe(connections[0]);
+      // The new connection works.
+      const channel = await connections[1].createChannel();
+      await channel.checkExchange('amq.direct');
+      await channel.close();
+    } finally {
+      await broker.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('ConfirmPublisher', () => {
+  it('when the broker stops answering, then a publish fails with 503 after its timeout instead of hanging', async () => {
+    const proxy = await startTcpProxy(rabbitmq.port);
+    const broker = new BrokerConnection({ url: viaProxy(proxy.port), name: 'confirm-timeout-test', logger: quietLogger() });
+    const publisher = new ConfirmPublisher(broker, quietLogger(), 300);
+    try {
+      await publisher.start();
+      await broker.start();
+      proxy.stall(true);
+      const started = Date.now();
+
+      const outcome = publisher.publish('amq.direct', 'nowhere', { n: 1 }, { messageId: 'stalled', type: 'test' });
+
+      await expect(outcome).rejects.toMatchObject({ status: 503, message: 'The message broker did not confirm in time' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      proxy.stall(false);
+      await broker.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('retry ladder', () => {
+  it('when a message is retried again and again, then it waits 1 s, 5 s, then 30 s for every later retry', () => {
+    expect([0, 1, 2, 3, 10].map(retryTier)).toEqual([0, 1, 2, 2, 2]);
+    expect(retryDelaysMs).toEqual([1000, 5000, 30_000]);
+    expect([0, 1, 2].map((tier) => retryQueue('q', tier))).toEqual(['q.retry.1s', 'q.retry.5s', 'q.retry.30s']);
+  });
+
+  it('when a work queue is declared, then its dead-letter queue and one delay queue per rung exist with their TTLs', async () => {
+    const connection = await rawConnection();
+    const queue = `test.ladder.${Date.now()}`;
+    try {
+      const channel = await connection.createChannel();
+      await declareWorkQueue(channel, queue, { queueType: 'classic' });
+      for (const name of [queue, deadLetterQueue(queue), ...retryDelaysMs.map((_, tier) => retryQueue(queue, tier))]) {
+        expect((await channel.checkQueue(name)).queue).toBe(name);
+      }
+      // Declaring a delay queue with another TTL is refused: the declared one has exactly this TTL.
+      const probe = await connection.createChannel();
+      probe.on('error', () => undefined);
+      const refused = await probe
+        .assertQueue(retryQueue(queue, 1), { durable: true, arguments: { 'x-queue-type': 'classic', 'x-message-ttl': 1234 } })
+        .then(() => false, () => true);
+      expect(refused).toBe(true);
+      const cleanup = await connection.createChannel();
+      for (const name of [queue, deadLetterQueue(queue), ...retryDelaysMs.map((_, tier) => retryQueue(queue, tier))]) await cleanup.deleteQueue(name);
+    } finally {
+      await connection.close();
+    }
+  });
+});
