@@ -10,7 +10,12 @@ export interface Service {
  * Kubernetes (and KEDA scale-down) sends SIGTERM; work in flight must be finished and acked first.
  */
 export function runUntilSignalled(start: () => Promise<Service>, logger: Logger, graceMs: number): void {
-  let starting: Promise<Service | undefined> | undefined;
+  // The handlers below are installed in this same turn, before any of start()'s work resumes.
+  const starting: Promise<Service | undefined> = start().catch((err) => {
+    logger.fatal({ err }, 'failed to start');
+    process.exit(1);
+    return undefined;
+  });
   let stopping = false;
 
   const stop = async (signal: string) => {
@@ -39,12 +44,6 @@ export function runUntilSignalled(start: () => Promise<Service>, logger: Logger,
   process.on('unhandledRejection', (err) => {
     logger.fatal({ err }, 'unhandled rejection');
     process.exit(1);
-  });
-
-  starting = start().catch((err) => {
-    logger.fatal({ err }, 'failed to start');
-    process.exit(1);
-    return undefined;
   });
 }
 
