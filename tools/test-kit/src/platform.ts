@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { freePort } from './ports';
+import { waitFor } from './poll';
 import { services, testEnv } from './local-env';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -58,11 +59,5 @@ export async function startPlatform({ env = {}, extraOrderManagers = 0 }: Platfo
 }
 
 export async function waitReady(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+  await waitFor(() => fetch(url).then((r) => r.ok, () => false), { timeoutMs, intervalMs: 200, what: `${url} ready` });
 }
