@@ -14,6 +14,9 @@
 #                      so a script that starts more processes writes its pids here too
 #   LOG_DIR            <name>.log of every process
 #   ETCD_CLIENT_PORT APISERVER_PORT KEDA_ADAPTER_PORT PROMETHEUS_PORT ...  (versions.sh)
+#   PROMETHEUS_URL     http://127.0.0.1:$PROMETHEUS_PORT, the Prometheus KEDA's trigger queries
+#   PROMETHEUS_TARGETS file_sd folder: <job>-*.json files add scrape targets (jobs: rabbitmq reads
+#                      /metrics/detailed of the queues of RABBITMQ_VHOST; platform reads /metrics)
 #   FREE_PORTS         "26300-26390": loopback ports no component here uses, for other scripts
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -45,6 +48,9 @@ APISERVER_PORT=$APISERVER_PORT
 KEDA_ADAPTER_PORT=$KEDA_ADAPTER_PORT
 KEDA_GRPC_PORT=$KEDA_GRPC_PORT
 PROMETHEUS_PORT=$PROMETHEUS_PORT
+PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
+PROMETHEUS_TARGETS=$STATE_DIR/prometheus/targets
+RABBITMQ_VHOST=$RABBITMQ_VHOST
 FREE_PORTS=26300-26390
 ENV
 echo "$STATE_DIR" > "$CLUSTER_CACHE/last-state"
@@ -215,5 +221,24 @@ spec:
 APISVC
 wait_for "KEDA operator" 90 curl -sf "http://127.0.0.1:$KEDA_HEALTH_PORT/readyz"
 wait_for "external.metrics.k8s.io" 120 kubectl get --raw /apis/external.metrics.k8s.io/v1beta1
+# Prometheus stands in for kube-prometheus-stack: KEDA's trigger queries it, and tests add what it
+# scrapes (the shared RabbitMQ's prometheus plugin, the services' /metrics) as file_sd targets.
+say "prometheus on 127.0.0.1:$PROMETHEUS_PORT"
+mkdir -p "$STATE_DIR/prometheus/targets" "$STATE_DIR/prometheus/data"
+cat > "$STATE_DIR/prometheus/prometheus.yml" <<PROM
+global: { scrape_interval: 2s, evaluation_interval: 2s }
+scrape_configs:
+  - job_name: rabbitmq
+    metrics_path: /metrics/detailed
+    params: { family: [queue_coarse_metrics, queue_consumer_count], vhost: ["$RABBITMQ_VHOST"] }
+    file_sd_configs: [{ files: ["$STATE_DIR/prometheus/targets/rabbitmq-*.json"], refresh_interval: 1s }]
+  - job_name: platform
+    honor_labels: true
+    file_sd_configs: [{ files: ["$STATE_DIR/prometheus/targets/platform-*.json"], refresh_interval: 1s }]
+PROM
+start prometheus "$PROMETHEUS_BIN/prometheus" --config.file "$STATE_DIR/prometheus/prometheus.yml" \
+  --storage.tsdb.path "$STATE_DIR/prometheus/data" --web.listen-address "127.0.0.1:$PROMETHEUS_PORT" \
+  --storage.tsdb.retention.time 2h
+wait_for prometheus 60 curl -sf "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
 say "ready: source $STATE_DIR/env"
 echo "$STATE_DIR"

@@ -35,3 +35,6 @@ KEDA_ADAPTER_PORT=26284
 KEDA_ADAPTER_METRICS_PORT=26285
 KEDA_GRPC_PORT=26286
 PROMETHEUS_PORT=26290
+
+# The cluster tests' vhost on the shared local RabbitMQ (never the developer's or npm test's).
+RABBITMQ_VHOST=platform-cluster
