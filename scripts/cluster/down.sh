@@ -28,6 +28,8 @@ status=0
 if [[ -d "$STATE_DIR/pids" ]]; then
   while read -r f; do stop "$f" || status=1; done < <(ls -1r "$STATE_DIR"/pids/*.pid 2>/dev/null)
 fi
+# The vhost up.sh created on the shared RabbitMQ, with whatever the tests left in it.
+rabbitmqctl -q delete_vhost "$RABBITMQ_VHOST" >/dev/null 2>&1 || true
 [[ -n "${KEEP_STATE:-}" ]] || rm -rf "$STATE_DIR"
 [[ "$(cat "$CLUSTER_CACHE/last-state" 2>/dev/null)" == "$STATE_DIR" ]] && rm -f "$CLUSTER_CACHE/last-state"
 exit $status

@@ -111,6 +111,11 @@ contexts:
 current-context: cluster-test
 KC
 
+# The tests' own vhost on the shared local RabbitMQ (never npm test's or npm start's); down.sh deletes it.
+say "RabbitMQ vhost $RABBITMQ_VHOST"
+rabbitmqctl -q add_vhost "$RABBITMQ_VHOST" >/dev/null 2>&1 || true
+rabbitmqctl -q set_permissions -p "$RABBITMQ_VHOST" platform '.*' '.*' '.*' >/dev/null
+
 say "etcd $ETCD_VERSION on 127.0.0.1:$ETCD_CLIENT_PORT"
 start etcd "$ETCD_BIN/etcd" --name cluster-test --data-dir "$STATE_DIR/etcd" \
   --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
@@ -144,7 +149,8 @@ start kube-controller-manager "$KUBE_BIN/kube-controller-manager" \
   --service-account-private-key-file "$PKI_DIR/sa.key" --root-ca-file "$PKI_DIR/ca.crt" \
   --use-service-account-credentials=true --leader-elect=false \
   --cluster-signing-cert-file "$PKI_DIR/ca.crt" --cluster-signing-key-file "$PKI_DIR/ca.key" \
-  --controllers '*,-nodeipam,-cloud-node-lifecycle,-service,-route' --v=1
+  --controllers '*,-nodeipam,-cloud-node-lifecycle,-service,-route' \
+  --horizontal-pod-autoscaler-sync-period 5s --v=1
 start kube-scheduler "$KUBE_BIN/kube-scheduler" \
   --kubeconfig "$KUBECONFIG" --authentication-kubeconfig "$KUBECONFIG" --authorization-kubeconfig "$KUBECONFIG" \
   --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --cert-dir "$STATE_DIR/scheduler" --leader-elect=false --v=1
@@ -178,9 +184,14 @@ NODE
 done
 wait_for "kwok nodes Ready" 60 kubectl wait --for=condition=Ready node -l type=kwok --timeout=1s
 
-say "KEDA $KEDA_VERSION CRDs, operator and metrics adapter"
+# Server-side apply: the API server checks the CRDs themselves, then the custom resources against
+# their structural schemas and CEL rules.
+say "operator CRDs (KEDA, CloudNativePG, RabbitMQ cluster and topology operators, Prometheus operator)"
 operators="$(bash "$CLUSTER_REPO_ROOT/scripts/k8s/operator-crds.sh")"
-kubectl apply --server-side --field-manager cluster-test -f "$operators/crds/keda" >/dev/null
+kubectl apply --server-side --field-manager cluster-test -R -f "$operators/crds" >/dev/null
+kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+
+say "KEDA $KEDA_VERSION operator and metrics adapter"
 kubectl create namespace keda --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 keda_env=(env WATCH_NAMESPACE="" KEDA_CLUSTER_OBJECT_NAMESPACE=keda POD_NAMESPACE=keda POD_NAME=keda-operator
   OPERATOR_NAME=keda-operator KUBECONFIG="$KUBECONFIG" KEDA_HTTP_DEFAULT_TIMEOUT=3000)
