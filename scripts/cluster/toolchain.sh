@@ -42,10 +42,16 @@ wrapper() {
     go mod edit -json "$modfile" | python3 -c '
 import json, sys
 for r in json.load(sys.stdin).get("Replace") or []:
-    print(r["Old"]["Path"], r["New"]["Path"], r["New"].get("Version", ""))' |
+    old = r["Old"]["Path"] + ("@" + r["Old"]["Version"] if r["Old"].get("Version") else "")
+    print(old, r["New"]["Path"], r["New"].get("Version", ""))' |
     while read -r old new newversion; do
       if [[ -z "$newversion" ]]; then
-        [[ -n "$local_version" ]] && go mod edit -replace "$old=$old@$local_version"
+        [[ -n "$local_version" ]] || continue
+        # Only modules of the same major version are published at it (etcd's go.mod also points
+        # go.etcd.io/etcd, a v0 path, at its repository root).
+        major="${local_version#v}" major="${major%%.*}"
+        [[ "$major" -lt 2 || "$old" == */v"$major" ]] || continue
+        go mod edit -replace "$old=$old@$local_version"
       else
         go mod edit -replace "$old=$new@$newversion"
       fi
