@@ -28,8 +28,12 @@ async function promQuery(query: string): Promise<number | undefined> {
   return v === undefined ? undefined : Number(v);
 }
 
-/** Kubernetes quantity ("6123m", "612") as a number. */
-const quantity = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) / 1000 : Number(q));
+/** A Kubernetes quantity as the adapter writes it ("6123m", "612", "1k", "1500M") as a number. */
+function quantity(q: string): number {
+  const m = /^([0-9.]+(?:[eE][-+]?[0-9]+)?)(m|k|M|G|T)?$/.exec(q);
+  if (!m) throw new Error(`not a quantity: ${q}`);
+  return Number(m[1]) * { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? '']!;
+}
 
 /** The backlog the HPA sees, read where the HPA reads it: external.metrics.k8s.io, served by KEDA's adapter. */
 function externalMetric(hpa: any): number {
@@ -51,9 +55,12 @@ async function placeOrders(gatewayUrl: string, n: number, pauseMs = 0): Promise<
   return accepted;
 }
 
-// The ratio is an average over the last hour; here a backlog is batched up to ~25% differently from
-// the warm-up, so the estimate is checked to half its size, still far from the message count (~6%).
-const withinTolerance = (value: number, expected: number) => Math.abs(value - expected) <= 0.5 * expected;
+// The HPA's own tolerance: it leaves the replica count alone within 10% of the target.
+const withinHpaTolerance = (value: number, expected: number) => Math.abs(value - expected) <= 0.1 * expected;
+// The orders per message are a recent average, not the backlog's own: here the backlog's batching
+// differed from the warm-up's by up to 70%, so the estimate is held to a factor of two of the true
+// backlog. Counting messages misses it by the batch size (about 17 orders per message here).
+const withinFactorTwo = (value: number, expected: number) => value >= expected / 2 && value <= expected * 2;
 const desiredFor = (orders: number) => Math.min(MAX, Math.max(1, Math.ceil(orders / ORDERS_PER_REPLICA)));
 
 let platform: RunningPlatform | undefined;
@@ -87,7 +94,7 @@ describe('KEDA scales order-management on the backlog in orders', () => {
     // Waves a few scrapes apart: a counter's first sample is not an increase, so the ratio needs
     // growth seen across scrapes.
     const ratioQuery = `sum(increase(orders_processed_total{namespace="${NS}"}[1h])) / sum(increase(messages_handled_total{namespace="${NS}",queue="${QUEUE}",outcome="ack"}[1h]))`;
-    await placeOrders(running.gatewayUrl, 300, 2500);
+    await placeOrders(running.gatewayUrl, 600, 2500);
     const observed = await eventually('orders per message observed', async () => {
       const r = await promQuery(ratioQuery);
       return r !== undefined && Number.isFinite(r) && r > 0 ? r : undefined;
@@ -106,13 +113,16 @@ describe('KEDA scales order-management on the backlog in orders', () => {
     process.stdout.write(`backlog: ${backlog} orders in ${messages} messages; ${observed.toFixed(2)} then ${ratio?.toFixed(2)} orders per message observed; trigger query ${backlogInOrders}\n`);
 
     // KEDA's scaler reads Prometheus on its own schedule; its first answers may predate the backlog.
+    // What the design says the backlog in orders is: messages x observed orders per message.
+    const estimate = messages * Math.min(100, Math.max(1, ratio ?? 1));
     const hpa = kubectlJson(['get', 'hpa', '-n', NS, hpaName]);
     let metric = externalMetric(hpa);
     await eventually('external metric reaches the backlog', () => {
       metric = externalMetric(hpa);
-      return withinTolerance(metric, backlog) ? metric : undefined;
+      return withinHpaTolerance(metric, estimate) ? metric : undefined;
     }, 60_000, 2000).catch(() => undefined);
-    expect({ metric, withinToleranceOfOrders: withinTolerance(metric, backlog) }).toEqual({ metric, withinToleranceOfOrders: true });
+    expect({ metric, estimate, matchesEstimate: withinHpaTolerance(metric, estimate), ordersNotMessages: withinFactorTwo(metric, backlog) })
+      .toEqual({ metric, estimate, matchesEstimate: true, ordersNotMessages: true });
     await eventually('HPA desired replicas follow the orders', () => {
       const h = kubectlJson(['get', 'hpa', '-n', NS, hpaName]);
       return Math.abs(h.status.desiredReplicas - desiredFor(metric)) <= 1 ? h : undefined;
@@ -132,7 +142,7 @@ describe('KEDA scales order-management on the backlog in orders', () => {
       // messages misses the backlog in orders by far.
       expect(backlog / messages).toBeGreaterThan(3);
       expect(counted).toBe(messages);
-      expect(withinTolerance(counted ?? 0, backlog)).toBe(false);
+      expect(withinFactorTwo(counted ?? 0, backlog)).toBe(false);
     } finally {
       copy.cleanup();
     }
