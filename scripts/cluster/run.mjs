@@ -40,7 +40,8 @@ let status = 1;
 try {
   say('starting the control plane');
   const up = spawnSync('bash', [script('up.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  stateDir = up.stdout.trim().split('\n').pop();
+  // up.sh prints its state directory first, so even a half-started plane is stopped below.
+  stateDir = up.stdout.trim().split('\n')[0] || undefined;
   if (up.status !== 0) throw new Error(`up.sh failed with ${up.status}`);
   say(`control plane up after ${elapsed()} (state in ${stateDir})`);
   const jest = path.join(root, 'node_modules', '.bin', 'jest');

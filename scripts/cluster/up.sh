@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a Kubernetes control plane on loopback, without Docker: etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, kwok (3 fake nodes), KEDA's operator and metrics adapter.
-# Prints the state directory; everything it starts is recorded there and stopped by down.sh.
+# Prints the state directory first (so that a caller can stop a half-started plane with down.sh)
+# and again when ready; everything it starts is recorded there and stopped by down.sh.
 #
 # $STATE_DIR/env (sourceable, documented for the other cluster scripts, e.g. part 2's node.sh):
 #   STATE_DIR          this directory (mktemp under /tmp); down.sh removes it
@@ -10,8 +11,10 @@
 #   KUBE_BIN KWOK_BIN KEDA_BIN PROMETHEUS_BIN   folders of the cached binaries
 #   PKI_DIR            ca.crt/ca.key (cluster CA, also signs kubelet client certs), sa.key/sa.pub,
 #                      front-proxy-ca.crt
-#   PID_DIR            <name>.pid of every process started; down.sh stops them in reverse order,
-#                      so a script that starts more processes writes its pids here too
+#   PID_DIR            <NN>-<name>.pid of every process started, NN its start order; down.sh stops
+#                      them newest first, so a script that starts more processes writes its pids
+#                      here with a higher NN
+#   RABBITMQ_VHOST     platform-cluster, the tests' vhost on the shared RabbitMQ (down.sh deletes it)
 #   LOG_DIR            <name>.log of every process
 #   ETCD_CLIENT_PORT APISERVER_PORT KEDA_ADAPTER_PORT PROMETHEUS_PORT ...  (versions.sh)
 #   PROMETHEUS_URL     http://127.0.0.1:$PROMETHEUS_PORT, the Prometheus KEDA's trigger queries
@@ -30,7 +33,7 @@ KUBECONFIG="$STATE_DIR/admin.kubeconfig"
 KUBE_APISERVER="https://127.0.0.1:$APISERVER_PORT"
 kubectl() { "$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG" "$@"; }
 say() { echo "up: $*" >&2; }
-fail() { echo "up: $*" >&2; tail -n 30 "$LOG_DIR"/*.log >&2 || true; exit 1; }
+fail() { echo "up: $*; stop what started with: bash $here/down.sh $STATE_DIR" >&2; tail -n 30 "$LOG_DIR"/*.log >&2 || true; exit 1; }
 
 cat > "$STATE_DIR/env" <<ENV
 STATE_DIR=$STATE_DIR
@@ -54,6 +57,7 @@ RABBITMQ_VHOST=$RABBITMQ_VHOST
 FREE_PORTS=26300-26390
 ENV
 echo "$STATE_DIR" > "$CLUSTER_CACHE/last-state"
+echo "$STATE_DIR"
 
 # start NAME COMMAND...: background, own process group, pid recorded for down.sh.
 start() {
