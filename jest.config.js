@@ -6,7 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src', '^@shop/test-kit$': '<rootDir>/tools/test-kit/src' },
   testMatch: ['<rootDir>/{libs,services,tools}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // tests/cluster needs the control plane of `npm run test:cluster` (jest.cluster.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/cluster/'],
   testTimeout: 60000,
   // One file at a time: the suites share the test vhost's queues and the test databases.
   maxWorkers: 1,

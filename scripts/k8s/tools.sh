@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the offline validation toolchain (helm, kubeconform, strict core schemas).
+# Installs the offline validation toolchain (helm, kubeconform, strict core schemas, operator schemas).
 # Idempotent and quiet: a second run only checks versions and prints nothing.
 set -euo pipefail
 # shellcheck source=scripts/k8s/env.sh
@@ -40,3 +40,5 @@ PY
   done
   touch "$SCHEMA_CACHE/.complete-$KUBERNETES_VALIDATE_VERSION"
 fi
+
+bash "$(dirname "$0")/operator-crds.sh" >/dev/null

@@ -19,5 +19,5 @@ bash "$here/render.sh" "$out" >/dev/null
 bash "$here/kubeconform.sh" "$out"/*.yaml
 echo
 
-"$PYTHON" "$here/validate_skaffold.py" "$SHARED_SCHEMAS/skaffold/v4beta13.json" "$REPO_ROOT/skaffold.yaml"
+"$PYTHON" "$here/validate_skaffold.py" "$SKAFFOLD_SCHEMA" "$REPO_ROOT/skaffold.yaml"
 echo "skaffold.yaml: ok"

@@ -78,4 +78,4 @@ function prepare({ profile, withSeed }) {
   if (withSeed) seed(profile);
 }
 
-module.exports = { root, say, run, services, serviceDir, prepare, withInfrastructure, ensureDependencies, build, migrate, seed };
+module.exports = { root, say, run, services, serviceDir, prepare, withInfrastructure, ensureInfrastructure, ensureDependencies, build, migrate, seed };

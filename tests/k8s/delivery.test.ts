@@ -2,12 +2,12 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { RELEASE, byKind, chartDir, find, helmTemplate, parseDocs, renderedDocs, repoRoot, run } from './lib/render';
+import { RELEASE, byKind, chartDir, find, helmTemplate, operatorsDir, parseDocs, renderedDocs, repoRoot, run } from './lib/render';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 const SERVICES = ['api-gateway', 'order-management', 'customer-service', 'inventory-service'];
 const python = () => join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache'), 'order-platform/venv/bin/python');
-const skaffoldSchema = join(repoRoot, '../shared/k8s-schemas/skaffold/v4beta13.json');
+const skaffoldSchema = join(operatorsDir(), 'schemas/skaffold/v4beta13.json');
 
 /** Stages of the Dockerfile: name, base, and the instructions that matter to the runtime. */
 function dockerStages(text: string) {

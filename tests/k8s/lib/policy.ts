@@ -267,16 +267,15 @@ export function checkScaledObject(docs: K8sObject[], expected: ScaledObjectExpec
   }
   for (const k of ['minReplicaCount', 'maxReplicaCount', 'pollingInterval', 'cooldownPeriod']) if (so.spec[k] === undefined) v.push(`ScaledObject has no ${k}`);
   const triggers = so.spec.triggers ?? [];
-  const rabbit = triggers.find((t: any) => t.type === 'rabbitmq');
-  if (!rabbit) return [...v, 'ScaledObject has no rabbitmq trigger'];
-  const m = rabbit.metadata ?? {};
-  if (m.queueName !== expected.queueName) v.push(`trigger queueName ${m.queueName} is not the consumer's queue ${expected.queueName}`);
-  if (m.mode !== 'QueueLength') v.push(`trigger mode ${m.mode}, want QueueLength`);
-  const protocol = m.protocol ?? 'auto';
-  const viaManagementApi = protocol === 'http' || (protocol === 'auto' && String(m.host ?? '').startsWith('http'));
-  if (!viaManagementApi) v.push('trigger must use the management API (http) so unacked messages count');
-  if (m.value === undefined || m.activationValue === undefined) v.push('trigger needs value and activationValue');
-  const auth = rabbit.authenticationRef?.name;
-  if (!docs.some((d) => d.kind === 'TriggerAuthentication' && d.metadata.name === auth)) v.push(`TriggerAuthentication ${auth} is not rendered`);
+  const backlog = triggers.find((t: any) => t.type === 'prometheus');
+  if (!backlog) return [...v, 'ScaledObject has no prometheus trigger on the backlog in orders'];
+  const m = backlog.metadata ?? {};
+  const query = String(m.query ?? '');
+  // ready + unacked: rabbitmq_detailed_queue_messages, not its _ready or _unacked parts.
+  const depth = /rabbitmq_detailed_queue_messages\{([^}]*)\}/.exec(query);
+  if (!depth) v.push('trigger query does not read the queue depth (rabbitmq_detailed_queue_messages, ready + unacked)');
+  else if (!depth[1].includes(`queue="${expected.queueName}"`)) v.push(`trigger query does not read the consumer's queue ${expected.queueName}`);
+  if (!/orders_processed_total/.test(query) || !/messages_handled_total/.test(query)) v.push('trigger query counts messages, not orders (no orders-per-message ratio)');
+  if (m.threshold === undefined || m.activationThreshold === undefined) v.push('trigger needs threshold and activationThreshold');
   return v;
 }

@@ -29,6 +29,11 @@ export interface CommandResult {
   output: string;
 }
 
+/** The operators' CRDs and schemas, fetched and cached by scripts/k8s/operator-crds.sh (see env.sh). */
+export function operatorsDir(): string {
+  return execFileSync('bash', [join(repoRoot, 'scripts/k8s/operator-crds.sh')], { encoding: 'utf8' }).trim();
+}
+
 export function run(cmd: string, args: string[], input?: string): CommandResult {
   const r = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
