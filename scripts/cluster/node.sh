@@ -22,6 +22,9 @@ NODE_TAINT=${NODE_TAINT:-order-platform.io/real-node=true:NoSchedule}
 KUBELET_PORT=${KUBELET_PORT:-27250}
 KUBELET_HEALTHZ_PORT=${KUBELET_HEALTHZ_PORT:-27248}
 CRI_STREAM_PORT=${CRI_STREAM_PORT:-27010}
+# The kubelet refuses a loopback node IP; unset, it takes the address of the default route's interface,
+# which is where the host-network pods' probes go.
+NODE_IP=${NODE_IP:-}
 PAUSE_IMAGE=order-platform/pause:local
 
 SOCK=$STATE/containerd/containerd.sock
@@ -154,7 +157,7 @@ fileCheckFrequency: 10s
 nodeStatusUpdateFrequency: 5s
 YAML
   "$kubelet" --config "$STATE/kubelet.yaml" --kubeconfig "$CLUSTER_KUBECONFIG" --root-dir "$STATE/kubelet" \
-    --hostname-override "$NODE_NAME" --node-ip 127.0.0.1 --node-labels "order-platform.io/real-node=true" \
+    --hostname-override "$NODE_NAME" ${NODE_IP:+--node-ip "$NODE_IP"} --node-labels "order-platform.io/real-node=true" \
     --v=1 > "$STATE/kubelet.log" 2>&1 &
   echo $! > "$STATE/kubelet.pid"
 }
