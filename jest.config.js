@@ -6,7 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src' },
   testMatch: ['<rootDir>/{libs,services}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // tests/cluster needs a control plane and a real node: scripts/cluster/pods.sh runs it (tests/cluster/jest.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/cluster/'],
   testTimeout: 60000,
   // One file at a time: the suites share the test vhost's queues and the test databases.
   maxWorkers: 1,
