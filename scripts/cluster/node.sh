@@ -218,6 +218,10 @@ stop_node() {
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   rm -rf "$STATE"
+  # A NotReady node left behind would only confuse the scheduler and later tests.
+  if [ -n "${CLUSTER_KUBECONFIG:-}" ]; then
+    "${KUBECTL:-kubectl}" --kubeconfig "$CLUSTER_KUBECONFIG" delete node "$NODE_NAME" --ignore-not-found --request-timeout=10s >/dev/null 2>&1 || true
+  fi
   log "node stopped and its state removed"
 }
 
