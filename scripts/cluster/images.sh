@@ -49,7 +49,9 @@ fi
 node_bin=$(readlink -f "$(command -v node)")
 # The interpreter and every library the node binary links (ldd prints "name => path (addr)" or "path (addr)").
 mapfile -t node_libs < <(ldd "$node_bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
-base_key=$(printf '%s\n' "$deps_key" "$(hash_files "$node_bin" "${node_libs[@]}" libs/*/dist libs/*/package.json "$0")" | sha256sum | cut -c1-16)
+# Paths stay relative to the repo (or absolute on the host), so the key does not depend on where it runs from.
+base_key=$(printf '%s\n' "$deps_key" "$(sha256sum < "${BASH_SOURCE[0]}")" \
+  "$(hash_files "$node_bin" "${node_libs[@]}" libs/*/dist libs/*/package.json)" | sha256sum | cut -c1-16)
 
 store=$(mktemp -d)
 BUILDAH=(buildah --root "$store/root" --runroot "$store/run" --storage-driver vfs)

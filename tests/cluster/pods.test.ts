@@ -206,6 +206,7 @@ describe('the services as real pods on a kubelet', () => {
     await sleep(1000); // orders accepted while nobody consumes wait in the queue
     placing = false;
     await load;
+    watch.stop();
     const states = (await watch).stdout.split('\n').filter(Boolean);
 
     expect(states).toContain('0/Completed'); // exited by itself after SIGTERM: no SIGKILL (137), no unhandled signal (143)

@@ -42,10 +42,10 @@ export function runOk(cmd: string, args: string[], input?: string): string {
   return r.stdout;
 }
 
-/** Runs a command in the background; `done` resolves with its result. */
-export function runAsync(cmd: string, args: string[]): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: repoRoot, env: { ...process.env, KUBECONFIG: kubeconfig() } });
+/** Runs a command in the background: a promise of its result, with `stop()` to end it early. */
+export function runAsync(cmd: string, args: string[]): Promise<Result> & { stop: () => void } {
+  const child = spawn(cmd, args, { cwd: repoRoot, env: { ...process.env, KUBECONFIG: kubeconfig() } });
+  const done = new Promise<Result>((resolvePromise, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -53,6 +53,7 @@ export function runAsync(cmd: string, args: string[]): Promise<Result> {
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ status: code ?? 1, stdout, stderr }));
   });
+  return Object.assign(done, { stop: () => void child.kill('SIGTERM') });
 }
 
 export const kubectl = (...args: string[]): string => runOk(kubectlBin(), args);
