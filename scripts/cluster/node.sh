@@ -218,6 +218,8 @@ stop_node() {
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   rm -rf "$STATE"
+  # containerd 1.6 puts shim sockets under /run/containerd/s whatever its state dir; drop the dirs once empty.
+  rmdir /run/containerd/s /run/containerd 2>/dev/null || true
   # A NotReady node left behind would only confuse the scheduler and later tests.
   if [ -n "${CLUSTER_KUBECONFIG:-}" ]; then
     "${KUBECTL:-kubectl}" --kubeconfig "$CLUSTER_KUBECONFIG" delete node "$NODE_NAME" --ignore-not-found --request-timeout=10s >/dev/null 2>&1 || true
