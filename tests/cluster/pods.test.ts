@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { demoCustomerId, demoProductId } from '@shop/contracts';
 import {
+  cgroupValue,
   chartDir,
   containerLog,
   containerPid,
@@ -20,7 +21,6 @@ import {
   kubectlBin,
   kubectlJson,
   kubeletProbeMetrics,
-  memoryLimitBytes,
   nodeName,
   overlay,
   procStatus,
@@ -129,7 +129,7 @@ describe('the services as real pods on a kubelet', () => {
     expect(count('Readiness')).toBeGreaterThan(0);
   });
 
-  it.each(SERVICES)("when %s's container process is inspected, then it runs non-root, read-only, without capabilities, under seccomp and the chart's memory limit", (svc) => {
+  it.each(SERVICES)("when %s's container process is inspected, then it runs non-root, read-only, without capabilities, under seccomp and the chart's CPU and memory limits", (svc) => {
     const [pod] = podsOf(svc);
     const [container] = pod.spec.containers;
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
@@ -144,8 +144,10 @@ describe('the services as real pods on a kubelet', () => {
     expect(status.NoNewPrivs).toBe('1');
     expect(status.Seccomp).toBe('2'); // filter mode: the runtime's default profile is loaded
     expect(rootMountOptions(pid)).toContain('ro');
-    const limit = chartValues.services[svc].resources.limits.memory as string;
-    expect(memoryLimitBytes(pid)).toBe(Number(limit.replace('Mi', '')) * 1024 * 1024);
+    const { cpu, memory } = chartValues.services[svc].resources.limits as { cpu: string; memory: string };
+    expect(cgroupValue(pid, 'memory', 'memory.limit_in_bytes')).toBe(Number(memory.replace('Mi', '')) * 1024 * 1024);
+    const cores = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) / 1000 : Number(cpu);
+    expect(cgroupValue(pid, 'cpu', 'cpu.cfs_quota_us') / cgroupValue(pid, 'cpu', 'cpu.cfs_period_us')).toBeCloseTo(cores, 3);
   });
 
   it.each(DB_SERVICES)("when the release was installed, then %s's migration hook Job ran as a real pod that completed", async (svc) => {

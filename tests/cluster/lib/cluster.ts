@@ -104,13 +104,13 @@ export function rootMountOptions(pid: number): string[] {
   return line.split(' ')[5].split(',');
 }
 
-/** cgroup v1 memory limit of the process (the kubelet uses the cgroupfs driver). */
-export function memoryLimitBytes(pid: number): number {
+/** A value from the process's cgroup v1 hierarchy of one controller (the kubelet uses the cgroupfs driver). */
+export function cgroupValue(pid: number, controller: string, file: string): number {
   const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8')
     .split('\n')
-    .find((l) => l.split(':')[1] === 'memory');
-  if (!line) throw new Error(`no memory cgroup for ${pid}`);
-  return Number(readFileSync(`/sys/fs/cgroup/memory${line.split(':')[2]}/memory.limit_in_bytes`, 'utf8').trim());
+    .find((l) => l.split(':')[1].split(',').includes(controller));
+  if (!line) throw new Error(`no ${controller} cgroup for ${pid}`);
+  return Number(readFileSync(`/sys/fs/cgroup/${controller}${line.split(':')[2]}/${file}`, 'utf8').trim());
 }
 
 /** The kubelet's own prober counters (its /metrics/probes), i.e. what the kubelet itself called. */
