@@ -6,7 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src' },
   testMatch: ['<rootDir>/{libs,services}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  // tests/cluster needs a control plane and a real node: scripts/cluster/pods.sh runs it (tests/cluster/jest.config.js).
+  // tests/cluster needs the control plane of `npm run test:cluster` (jest.cluster.config.js).
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/cluster/'],
   testTimeout: 60000,
   // One file at a time: the suites share the test vhost's queues and the test databases.

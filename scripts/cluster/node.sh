@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A real node beside the control plane: containerd + runc + a kubelet that runs pods as real containers.
-#   CLUSTER_KUBECONFIG=<admin kubeconfig> CLUSTER_STATE_DIR=<dir> scripts/cluster/node.sh start|stop|status
+#   CLUSTER_STATE_DIR=<dir> [CLUSTER_KUBECONFIG=<admin kubeconfig>] scripts/cluster/node.sh start|stop|status
+# CLUSTER_STATE_DIR is the control plane's state directory; when CLUSTER_KUBECONFIG (or KUBECTL) is
+# not set, they come from its env file (KUBECONFIG, KUBE_BIN) that scripts/cluster/up.sh writes.
 # start installs containerd, runc and buildah with apt when missing, builds the kubelet into the cache
 # when missing (build-kubelet.sh), starts a containerd of its own (own root, state and socket under
 # $CLUSTER_STATE_DIR/node, never /run/containerd), loads an offline sandbox image, starts the kubelet,
@@ -26,6 +28,13 @@ CRI_STREAM_PORT=${CRI_STREAM_PORT:-27010}
 # which is where the host-network pods' probes go.
 NODE_IP=${NODE_IP:-}
 PAUSE_IMAGE=order-platform/pause:local
+
+# The control plane's env file (scripts/cluster/up.sh) names the kubeconfig and kubectl when not given.
+if [ -f "$CLUSTER_STATE_DIR/env" ]; then
+  [ -n "${CLUSTER_KUBECONFIG:-}" ] || CLUSTER_KUBECONFIG=$(set +u; . "$CLUSTER_STATE_DIR/env" && echo "${KUBECONFIG:-}")
+  [ -n "${KUBECTL:-}" ] || KUBECTL=$(set +u; . "$CLUSTER_STATE_DIR/env" && echo "${KUBE_BIN:+$KUBE_BIN/kubectl}")
+fi
+KUBECTL=${KUBECTL:-$CACHE/bin/kubernetes-v1.34.4/kubectl}
 
 SOCK=$STATE/containerd/containerd.sock
 CTR=(ctr --address "$SOCK" --namespace k8s.io)
@@ -163,9 +172,7 @@ YAML
 }
 
 wait_ready() {
-  local kubectl
-  kubectl=$(command -v kubectl || true)
-  [ -n "${KUBECTL:-}" ] && kubectl=$KUBECTL
+  local kubectl=$KUBECTL
   for _ in $(seq 120); do
     alive "$STATE/kubelet.pid" || { tail -30 "$STATE/kubelet.log" >&2; die "kubelet exited (log: $STATE/kubelet.log)"; }
     if [ "$("$kubectl" --kubeconfig "$CLUSTER_KUBECONFIG" get node "$NODE_NAME" \
@@ -222,7 +229,7 @@ stop_node() {
   rmdir /run/containerd/s /run/containerd 2>/dev/null || true
   # A NotReady node left behind would only confuse the scheduler and later tests.
   if [ -n "${CLUSTER_KUBECONFIG:-}" ]; then
-    "${KUBECTL:-kubectl}" --kubeconfig "$CLUSTER_KUBECONFIG" delete node "$NODE_NAME" --ignore-not-found --request-timeout=10s >/dev/null 2>&1 || true
+    "$KUBECTL" --kubeconfig "$CLUSTER_KUBECONFIG" delete node "$NODE_NAME" --ignore-not-found --request-timeout=10s >/dev/null 2>&1 || true
   fi
   log "node stopped and its state removed"
 }

@@ -1,9 +1,11 @@
 /**
  * The chart's services as real pods: a kubelet with containerd (scripts/cluster/node.sh) runs the images
  * built by scripts/cluster/images.sh, installed from the test-only overlay values-cluster-test.yaml.
- * Run through scripts/cluster/pods.sh, which starts the node, builds the images and creates the broker
- * vhost and databases; CLUSTER_KUBECONFIG names the control plane, CLUSTER_STATE_DIR the node's state.
+ * Needs a running control plane (CLUSTER_STATE_DIR, see lib/real-node.ts); the suite starts the node,
+ * builds and loads the images, creates the broker vhost and databases (scripts/cluster/pods-infra.sh)
+ * and removes all of it afterwards (KEEP_NODE=1 leaves the node running).
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import {
   kubectlBin,
   kubectlJson,
   kubeletProbeMetrics,
+  nodeScriptEnv,
   nodeName,
   overlay,
   procStatus,
@@ -31,7 +34,7 @@ import {
   runOk,
   sleep,
   waitFor,
-} from './lib/cluster';
+} from './lib/real-node';
 
 const NS = process.env.PODS_NAMESPACE ?? 'pods';
 const RELEASE = 'pods';
@@ -75,7 +78,18 @@ async function waitForRollout(svc: string, timeoutMs = 180_000): Promise<Pod> {
   return waitFor(`a Ready ${svc} pod`, () => podsOf(svc).find((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp && isReady(p)), timeoutMs, 1000);
 }
 
+/** Runs one of scripts/cluster/*.sh against this control plane, its output going to the test log. */
+function nodeScript(name: string, ...args: string[]): void {
+  const r = spawnSync('bash', [join(repoRoot, 'scripts/cluster', name), ...args], { cwd: repoRoot, env: nodeScriptEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`scripts/cluster/${name} ${args.join(' ')} failed with ${r.status ?? r.signal}`);
+}
+
 beforeAll(async () => {
+  // Cold (kubelet built, images built) this takes minutes; warm a few seconds.
+  nodeScript('node.sh', 'start');
+  nodeScript('images.sh');
+  nodeScript('pods-infra.sh', 'up');
+
   token = await new SignJWT({ role: 'customer' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(demoCustomerId(1))
@@ -100,12 +114,17 @@ beforeAll(async () => {
   const result = await install;
   if (result.status !== 0) throw new Error(`helm install failed:\n${result.stdout}${result.stderr}`);
   for (const svc of SERVICES) await waitForRollout(svc);
-}, 600_000);
+}, 1_800_000);
 
 afterAll(async () => {
-  run(helmBin(), ['uninstall', RELEASE, '-n', NS, '--wait', '--timeout', '2m']);
-  run(kubectlBin(), ['delete', 'namespace', NS, '--wait=true', '--timeout=120s']);
-}, 200_000);
+  try {
+    run(helmBin(), ['uninstall', RELEASE, '-n', NS, '--wait', '--timeout', '2m']);
+    run(kubectlBin(), ['delete', 'namespace', NS, '--wait=true', '--timeout=120s']);
+  } finally {
+    nodeScript('pods-infra.sh', 'down');
+    if (!process.env.KEEP_NODE) nodeScript('node.sh', 'stop');
+  }
+}, 400_000);
 
 describe('the services as real pods on a kubelet', () => {
   it.each(SERVICES)('when the release is installed from the test overlay, then %s runs Ready on the real node after the kubelet called its probes', async (svc) => {

@@ -1,28 +1,49 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** What the control plane and the real node (scripts/cluster/node.sh) hand to the cluster tests. */
+/**
+ * The real node (scripts/cluster/node.sh) beside a control plane. CLUSTER_STATE_DIR is the control
+ * plane's state directory (scripts/cluster/up.sh writes its `env` there: KUBECONFIG, KUBE_BIN); the
+ * node keeps its own state in its `node/` folder. CLUSTER_KUBECONFIG and KUBECTL override the env file.
+ */
 export const repoRoot = resolve(__dirname, '../../..');
 export const chartDir = join(repoRoot, 'charts/order-platform');
 export const overlay = join(chartDir, 'values-cluster-test.yaml');
 
-const required = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the cluster tests through scripts/cluster/pods.sh`);
-  return value;
+const clusterStateDir = (): string => {
+  const dir = process.env.CLUSTER_STATE_DIR;
+  if (!dir) throw new Error('CLUSTER_STATE_DIR is not set: run the cluster tests with `npm run test:cluster` or scripts/cluster/pods.sh');
+  return dir;
+};
+const envFile = (): Record<string, string> => {
+  const env: Record<string, string> = {};
+  if (!existsSync(join(clusterStateDir(), 'env'))) return env;
+  for (const line of readFileSync(join(clusterStateDir(), 'env'), 'utf8').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m) env[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
+  }
+  return env;
 };
 
-export const kubeconfig = (): string => required('CLUSTER_KUBECONFIG');
-export const stateDir = (): string => join(required('CLUSTER_STATE_DIR'), 'node');
+export const kubeconfig = (): string => {
+  const path = process.env.CLUSTER_KUBECONFIG ?? envFile().KUBECONFIG;
+  if (!path) throw new Error(`no kubeconfig: set CLUSTER_KUBECONFIG or write KUBECONFIG= into ${clusterStateDir()}/env`);
+  return path;
+};
+export const stateDir = (): string => join(clusterStateDir(), 'node');
 export const nodeName = (): string => process.env.NODE_NAME ?? 'real-node';
 export const kubeletPort = (): number => Number(process.env.KUBELET_PORT ?? 27250);
 const cache = (): string => process.env.CLUSTER_CACHE_DIR ?? join(homedir(), '.cache/order-platform/cluster');
-export const kubectlBin = (): string => process.env.KUBECTL ?? join(cache(), 'bin/kubernetes-v1.34.4/kubectl');
+export const kubectlBin = (): string =>
+  process.env.KUBECTL ?? (envFile().KUBE_BIN ? join(envFile().KUBE_BIN, 'kubectl') : join(cache(), 'bin/kubernetes-v1.34.4/kubectl'));
 export const helmBin = (): string =>
   process.env.HELM ?? join(spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).stdout.trim(), 'bin', 'helm');
+
+/** The environment the node scripts get: the kubeconfig and kubectl resolved as above. */
+export const nodeScriptEnv = (): NodeJS.ProcessEnv => ({ ...process.env, CLUSTER_KUBECONFIG: kubeconfig(), KUBECTL: kubectlBin() });
 
 export interface Result {
   status: number;
