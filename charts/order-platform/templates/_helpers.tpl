@@ -38,11 +38,17 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 
 {{/* The topology operator names the Secret it generates for a User "<user>-user-credentials". */}}
 {{- define "op.rabbitmqUser" -}}{{ include "op.fullname" .root }}-{{ .name }}{{- end -}}
-{{- define "op.rabbitmqUserSecret" -}}{{ include "op.rabbitmqUser" . }}-user-credentials{{- end -}}
+{{- define "op.rabbitmqUserSecret" -}}
+{{- if .root.Values.rabbitmq.external.host -}}
+{{ .root.Values.rabbitmq.external.existingSecret | default (printf "%s-rabbitmq-external" (include "op.fullname" .root)) }}
+{{- else -}}
+{{ include "op.rabbitmqUser" . }}-user-credentials
+{{- end -}}
+{{- end -}}
 
 {{/* initdb's owner gets the operator-generated <cluster>-app secret; other owners a chart-rendered one. */}}
 {{- define "op.dbSecretName" -}}
-{{- if eq .name .root.Values.postgres.initdbService -}}
+{{- if and (eq .name .root.Values.postgres.initdbService) (not .root.Values.postgres.external.host) -}}
 {{ include "op.postgresName" .root }}-app
 {{- else -}}
 {{ include "op.fullname" .root }}-db-{{ .name }}
@@ -50,11 +56,22 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end -}}
 
 {{- define "op.dbHost" -}}
-{{- if .Values.postgres.pooler.enabled -}}
+{{- if .Values.postgres.external.host -}}
+{{ .Values.postgres.external.host }}
+{{- else if .Values.postgres.pooler.enabled -}}
 {{ include "op.poolerName" . }}
 {{- else -}}
 {{ include "op.postgresName" . }}-rw
 {{- end -}}
+{{- end -}}
+
+{{/* Straight to the primary, never through the pooler: migrations take locks and use session features. */}}
+{{- define "op.dbDirectHost" -}}
+{{ .Values.postgres.external.host | default (printf "%s-rw" (include "op.postgresName" .)) }}
+{{- end -}}
+
+{{- define "op.rabbitmqHost" -}}
+{{ .Values.rabbitmq.external.host | default (include "op.rabbitmqName" .) }}
 {{- end -}}
 
 {{- define "op.terminationGracePeriodSeconds" -}}
@@ -101,4 +118,23 @@ A password that survives upgrades: the explicit value, else the one already in t
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 automountServiceAccountToken: false
+{{- end -}}
+
+{{/*
+Where pods run. hostNetwork is for the cluster test's real node only (values-cluster-test.yaml), which
+has no pod network; it breaks the restricted Pod Security Standard, so never set it in a real cluster.
+*/}}
+{{- define "op.podPlacement" -}}
+{{- if .Values.hostNetwork }}
+hostNetwork: true
+dnsPolicy: ClusterFirstWithHostNet
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end -}}
