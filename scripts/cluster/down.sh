@@ -9,6 +9,8 @@ source "$here/versions.sh"
 STATE_DIR="${1:-${STATE_DIR:-$(cat "$CLUSTER_CACHE/last-state" 2>/dev/null)}}"
 [[ -n "$STATE_DIR" && -d "$STATE_DIR" ]] || exit 0
 case "$STATE_DIR" in /tmp/*) ;; *) echo "down: refusing to remove $STATE_DIR" >&2; exit 1 ;; esac
+# The real node of the pods test (a no-op when none runs), before the control plane goes.
+CLUSTER_STATE_DIR="$STATE_DIR" bash "$(dirname "$0")/node.sh" stop || true
 
 stop() { # pidfile
   local pid name
