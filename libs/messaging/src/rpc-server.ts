@@ -117,7 +117,7 @@ export class RpcServer {
       }
       this.options.logger.error({ err, method: message.properties.type }, 'rpc handler failed');
       // The request's own data failed (a value the database refuses): 422 tells the caller that
-      // sending it again cannot help, so a batch caller can isolate the order that carries it.
+      // sending it again cannot help, so a batch caller can isolate the item that carries it.
       if (isDataError(err)) return { ok: false as const, error: new AppError('unprocessable-data', 'The database refused the request data', 422).toJSON() };
       return { ok: false as const, error: new AppError('internal-error', 'The service failed to handle the request', 500).toJSON() };
     }
