@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { waitFor } from '@shop/test-kit';
 
 // runUntilSignalled in a process of its own, as a service runs it: SIGTERM drains, then exits.
 const dist = path.resolve(__dirname, '../dist/index.js');
@@ -20,14 +21,8 @@ function runService({ startMs, stopMs, graceMs }: { startMs: number; stopMs: num
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitFor = async (text: string) => {
-    const deadline = Date.now() + 10_000;
-    while (!output.includes(text)) {
-      if (Date.now() > deadline) throw new Error(`no "${text}" in: ${output}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { child, exited, waitFor, output: () => output };
+  const waitForOutput = (text: string) => waitFor(() => output.includes(text), { timeoutMs: 10_000, intervalMs: 20, what: `"${text}" in the output` });
+  return { child, exited, waitFor: waitForOutput, output: () => output };
 }
 
 describe('runUntilSignalled', () => {

@@ -1,6 +1,5 @@
 import { watchDatabase } from '@shop/platform';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '@shop/test-kit';
 
 // A database that stops answering is simulated by a query that never settles: what is under test
 // is how often the watcher asks, not the database.
