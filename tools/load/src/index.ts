@@ -1,4 +1,4 @@
-/** The load tool as a library: what the CLIs and tests/load use. */
+/** The load tool as a library: what the CLIs and tools/load/test use. */
 export { runLoad, type LoadOptions, type LoadResult } from './load/run-load';
 export { formatLoadSummary, isClean } from './report/load-summary';
 export { measureBroker, type BrokerBaseline } from './bench/broker-baseline';
