@@ -2,16 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 // The layering rules of .dependency-cruiser.cjs, run by `npm run lint`: the repository passes them,
 // and each rule catches the import it exists to forbid (in a throw-away tree of its own).
 const root = path.resolve(__dirname, '../..');
 const depcruise = path.join(root, 'node_modules', '.bin', 'depcruise');
+// Plain text whatever the caller's terminal or FORCE_COLOR says.
+const plain = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+const output = (result: { stdout: string; stderr: string }) => stripVTControlCharacters(result.stdout + result.stderr);
 
 describe('layering rules (dependency-cruiser)', () => {
   it('when the repository is checked, then no import breaks a layering rule', () => {
-    const result = spawnSync(depcruise, ['libs/*/src', 'services/*/src', 'tools/*/src', '--config', '.dependency-cruiser.cjs'], { cwd: root, encoding: 'utf8', shell: true });
-    expect(result.stdout).toContain('no dependency violations found');
+    const result = spawnSync(depcruise, ['libs/*/src', 'services/*/src', 'tools/*/src', '--config', '.dependency-cruiser.cjs'], { cwd: root, encoding: 'utf8', shell: true, env: plain });
+    expect(output(result)).toContain('no dependency violations found');
     expect(result.status).toBe(0);
   });
 
@@ -36,9 +40,9 @@ describe('layering rules (dependency-cruiser)', () => {
       writeFileSync(path.join(dir, 'rules.cjs'), `module.exports = ${JSON.stringify(config)};\n`);
 
       const tops = [...new Set([from, to].map((file) => file.split('/')[0]))];
-      const result = spawnSync(depcruise, [...tops, '--config', 'rules.cjs'], { cwd: dir, encoding: 'utf8' });
+      const result = spawnSync(depcruise, [...tops, '--config', 'rules.cjs'], { cwd: dir, encoding: 'utf8', env: plain });
 
-      expect(result.stdout + result.stderr).toContain(`error ${rule}:`);
+      expect(output(result)).toContain(`error ${rule}:`);
       expect(result.status).not.toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

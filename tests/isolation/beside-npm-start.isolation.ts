@@ -15,10 +15,33 @@ const root = path.resolve(__dirname, '..', '..');
 const gatewayUrl = `http://127.0.0.1:${localEnv.defaultPorts['api-gateway']}`;
 const devEnv = (service: string): Record<string, string> => localEnv.serviceEnv(service, { profile: 'dev' });
 const ready = () => fetch(`${gatewayUrl}/readyz`).then((r) => r.ok, () => false);
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+/** Resolves true once the child has exited, false when it is still running after timeoutMs. */
+const exitOf = (child: ChildProcess, timeoutMs: number) =>
+  hasExited(child)
+    ? Promise.resolve(true)
+    : new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+/** A clean-up step that may not hang the run: it gets timeoutMs, then the run goes on. */
+const bounded = (work: Promise<unknown> | undefined, timeoutMs: number) =>
+  Promise.race([Promise.resolve(work).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+const signalGroup = (pid: number, signal: NodeJS.Signals) => {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+};
 
 
 describe('npm test beside npm start', () => {
   let platform: ChildProcess | undefined;
+  let platformExit: string | undefined;
   let broker: ChannelModel;
   let brokerClosed: unknown;
   let database: Client;
@@ -26,6 +49,7 @@ describe('npm test beside npm start', () => {
   beforeAll(async () => {
     if (!(await ready())) {
       platform = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, stdio: 'inherit', detached: true });
+      platform.on('exit', (code, signal) => (platformExit = `npm start exited (${signal ?? code})`));
       await waitFor(ready, { timeoutMs: 300_000, intervalMs: 500, what: 'npm start ready' });
     }
     broker = await amqp.connect(devEnv('api-gateway').RABBITMQ_URL);
@@ -37,13 +61,15 @@ describe('npm test beside npm start', () => {
   });
 
   afterAll(async () => {
-    await broker?.close().catch(() => undefined);
-    await database?.end().catch(() => undefined);
+    await bounded(broker?.close(), 5_000);
+    await bounded(database?.end(), 5_000);
     if (platform?.pid) {
-      process.kill(-platform.pid, 'SIGINT');
-      await new Promise((resolve) => platform!.once('exit', resolve));
+      // npm start stops on Ctrl-C (SIGINT to its process group); whatever is left after a minute is killed.
+      signalGroup(platform.pid, 'SIGINT');
+      if (!(await exitOf(platform, 60_000))) signalGroup(platform.pid, 'SIGKILL');
+      await exitOf(platform, 5_000);
     }
-  });
+  }, 90_000);
 
   const placeAndConfirm = async (api: Api, productId: string): Promise<string> => {
     const accepted = await api.post('/v1/orders', { items: [{ productId, quantity: 1 }] });
@@ -62,8 +88,9 @@ describe('npm test beside npm start', () => {
 
     const before = await placeAndConfirm(api, productId);
 
-    const npmTest = spawnSync('npm', ['test'], { cwd: root, stdio: 'inherit', timeout: 40 * 60_000 });
+    const npmTest = spawnSync('npm', ['test'], { cwd: root, stdio: 'inherit', timeout: 25 * 60_000 });
     expect(npmTest.status).toBe(0);
+    expect(platformExit).toBeUndefined();
 
     expect(brokerClosed).toBeUndefined();
     const after = (await database.query('SELECT pg_postmaster_start_time() AS t')).rows[0].t.toISOString();
