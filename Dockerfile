@@ -7,7 +7,8 @@
 #                                           node_modules/@shop/* are symlinks to ../../libs/* and ../../services/*
 #   /app/libs/<lib>/package.json, dist/     contracts, platform, messaging (compiled)
 #   /app/services/<service>/package.json, dist/   only the image's own service
-#   CMD ["node", "services/<service>/dist/main.js"]
+#   CMD ["node", "--require", "@shop/platform/preload", "services/<service>/dist/main.js"]
+#                                           (the preload starts OpenTelemetry first, when OTEL_EXPORTER_OTLP_ENDPOINT is set)
 #   Jobs reuse the image with another command: node services/<service>/dist/data-access/{migrate,seed}.js
 # node is PID 1 and gets SIGTERM directly: the services install their own SIGTERM handler (drain, then exit),
 # and spawn no children, so no init process is needed.
@@ -75,22 +76,22 @@ FROM runtime AS api-gateway
 COPY --from=dist --chown=10001:10001 /app/services/api-gateway/package.json services/api-gateway/
 COPY --from=dist --chown=10001:10001 /app/services/api-gateway/dist services/api-gateway/dist
 EXPOSE 3000
-CMD ["node", "services/api-gateway/dist/main.js"]
+CMD ["node", "--require", "@shop/platform/preload", "services/api-gateway/dist/main.js"]
 
 FROM runtime AS order-management
 COPY --from=dist --chown=10001:10001 /app/services/order-management/package.json services/order-management/
 COPY --from=dist --chown=10001:10001 /app/services/order-management/dist services/order-management/dist
 EXPOSE 3001
-CMD ["node", "services/order-management/dist/main.js"]
+CMD ["node", "--require", "@shop/platform/preload", "services/order-management/dist/main.js"]
 
 FROM runtime AS customer-service
 COPY --from=dist --chown=10001:10001 /app/services/customer-service/package.json services/customer-service/
 COPY --from=dist --chown=10001:10001 /app/services/customer-service/dist services/customer-service/dist
 EXPOSE 3002
-CMD ["node", "services/customer-service/dist/main.js"]
+CMD ["node", "--require", "@shop/platform/preload", "services/customer-service/dist/main.js"]
 
 FROM runtime AS inventory-service
 COPY --from=dist --chown=10001:10001 /app/services/inventory-service/package.json services/inventory-service/
 COPY --from=dist --chown=10001:10001 /app/services/inventory-service/dist services/inventory-service/dist
 EXPOSE 3003
-CMD ["node", "services/inventory-service/dist/main.js"]
+CMD ["node", "--require", "@shop/platform/preload", "services/inventory-service/dist/main.js"]

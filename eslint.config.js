@@ -29,7 +29,7 @@ module.exports = tseslint.config(
   })),
   {
     files: ['services/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
-    ignores: ['libs/*/src/cli/**', 'services/*/src/main.ts', 'services/*/src/data-access/migrate.ts', 'services/*/src/data-access/seed.ts', 'services/*/src/tools/**'],
+    ignores: ['libs/*/src/cli/**', 'services/*/src/main.ts', 'services/*/src/data-access/migrate.ts', 'services/*/src/data-access/seed.ts', 'services/*/src/tools/**', 'libs/platform/src/tracing/preload.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in config.ts, passed in from main.ts.' }],
     },

@@ -4,7 +4,7 @@
 # buildah builds each image FROM scratch: the host's node binary and the shared libraries it links,
 # the production node_modules (npm ci --omit=dev, as the Dockerfile's prod-deps stage), the compiled
 # libs and the service's own dist/ (npm run build), laid out as the production Dockerfile lays them
-# out (WORKDIR /app, user 10001:10001, CMD node services/<service>/dist/main.js). The migration Jobs
+# out (WORKDIR /app, user 10001:10001, CMD node --require @shop/platform/preload services/<service>/dist/main.js). The migration Jobs
 # reuse the service images, as in the chart. Archives are cached by a hash of their contents, so a warm
 # run only imports them into the node's containerd (namespace k8s.io) as order-platform/<service>:$IMAGE_TAG.
 # The Dockerfile stays the way to build images for a registry.
@@ -101,7 +101,7 @@ for i in "${!SERVICES[@]}"; do
     "${BUILDAH[@]}" copy -q "$c" "$store/svc" /app >/dev/null
     "${BUILDAH[@]}" config --workingdir /app --user 10001:10001 \
       --env PATH=/usr/local/bin:/usr/bin:/bin --env NODE_ENV=production \
-      --port "${PORTS[$i]}" --cmd "[\"node\", \"services/$svc/dist/main.js\"]" "$c"
+      --port "${PORTS[$i]}" --cmd "[\"node\", \"--require\", \"@shop/platform/preload\", \"services/$svc/dist/main.js\"]" "$c"
     "${BUILDAH[@]}" commit -q "$c" "$name" >/dev/null
     "${BUILDAH[@]}" push -q "$name" "docker-archive:$archive.tmp:$name"
     mv "$archive.tmp" "$archive"

@@ -58,6 +58,9 @@ function serviceEnv(service, { profile = 'dev', ports = defaultPorts, env = proc
     QUEUE_TYPE: env.QUEUE_TYPE ?? 'classic',
     CURRENCY: env.CURRENCY ?? 'EUR',
     SHUTDOWN_GRACE_MS: env.SHUTDOWN_GRACE_MS ?? '10000',
+    // Tracing: the standard OpenTelemetry variables pass through (npm run observe sets the endpoint).
+    ...Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('OTEL_'))),
+    OTEL_SERVICE_NAME: service,
   };
   const db = databases[service];
   const dbEnv = db

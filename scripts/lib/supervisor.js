@@ -22,7 +22,8 @@ class Supervisor {
 
   spawn(entry) {
     const cwd = path.join(this.root, 'services', entry.service);
-    const child = spawn(process.execPath, [...entry.nodeArgs, 'dist/main.js'], { cwd, env: entry.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The preload starts OpenTelemetry before the service's code (it does nothing without OTEL_EXPORTER_OTLP_ENDPOINT).
+    const child = spawn(process.execPath, ['--require', '@shop/platform/preload', ...entry.nodeArgs, 'dist/main.js'], { cwd, env: entry.env, stdio: ['ignore', 'pipe', 'pipe'] });
     entry.child = child;
     entry.startedAt = Date.now();
     const prefix = `\u001b[${colors[entry.service] ?? 37}m${entry.name.padEnd(18)}\u001b[0m| `;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, services, testEnv, waitReady } from '@shop/test-kit';
@@ -33,6 +33,16 @@ afterAll(() => rmSync(layout, { recursive: true, force: true }));
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
+/** The arguments after `node` in the service's CMD in the Dockerfile. */
+function dockerfileCommand(service: string): string[] {
+  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  const cmd = dockerfile.split('\n').find((line) => line.startsWith('CMD [') && line.includes(`services/${service}/dist/main.js`));
+  if (!cmd) throw new Error(`no CMD for ${service} in the Dockerfile`);
+  const [node, ...args] = JSON.parse(cmd.slice('CMD '.length)) as string[];
+  expect(node).toBe('node');
+  return args;
+}
+
 describe('image runtime layout', () => {
   it('when only production dependencies are installed, then no dev tool is in node_modules', () => {
     const probe = spawnSync(process.execPath, ['-e', "require.resolve('typescript')"], { cwd: layout });
@@ -40,10 +50,13 @@ describe('image runtime layout', () => {
   });
 
   for (const service of services) {
-    it(`when ${service} starts as its image does, then it becomes ready and exits 0 on SIGTERM`, async () => {
+    it(`when ${service} starts as its image does, tracing on, then it becomes ready and exits 0 on SIGTERM`, async () => {
       const port = await freePort();
-      const env = { ...testEnv(service, { ports: { [service]: port } }), NODE_ENV: 'production' };
-      const child = spawn(process.execPath, [`services/${service}/dist/main.js`], { cwd: layout, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      // The preload loads the OpenTelemetry SDK from the production dependencies; nothing listens on the endpoint.
+      const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' };
+      const env = { ...testEnv(service, { ports: { [service]: port } }), NODE_ENV: 'production', ...tracing };
+      const command = dockerfileCommand(service);
+      const child = spawn(process.execPath, command, { cwd: layout, env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (chunk) => (stderr += chunk));
       const exit = exited(child);

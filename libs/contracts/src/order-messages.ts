@@ -23,6 +23,8 @@ export interface PlaceOrderCommand {
   items: OrderLine[];
   shippingAddress?: ShippingAddress;
   acceptedAt: string;
+  /** The W3C trace context of the request that accepted the order: its saga continues that trace. */
+  traceparent?: string;
 }
 
 /** The body of a PlaceOrders message: each command is checked on its own. */
@@ -44,6 +46,7 @@ export const placeOrderCommandSchema = compileSchema<PlaceOrderCommand>({
     items: orderLinesJson,
     shippingAddress: shippingAddressJson,
     acceptedAt: { type: 'string', format: 'date-time' },
+    traceparent: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' },
   },
 });
 

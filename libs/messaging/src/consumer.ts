@@ -1,5 +1,5 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type { Logger, Metrics } from '@shop/platform';
+import { contextFrom, inSpan, isLink, linkTo, ROOT_CONTEXT, SpanKind, type Context, type Logger, type Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { mechanicsExchanges, retryRoutingKey, retryTier } from './topology';
 
@@ -34,6 +34,9 @@ export interface BatchConsumerOptions {
   /** Handles a batch and settles each message; it must not throw for a single bad message. */
   handle: (messages: ConsumeMessage[]) => Promise<Settlement[]>;
 }
+
+/** The trace context a message carries in its headers (the empty root context when none). */
+export const messageContext = (message: ConsumeMessage): Context => contextFrom(message.properties.headers);
 
 const RETRY_HEADER = 'x-retry-count';
 const REDELIVERY_HEADER = 'x-redelivery-count';
@@ -130,7 +133,7 @@ export class BatchConsumer {
     let handled: Settlement[] = [];
     if (fresh.length > 0) {
       try {
-        handled = await this.options.handle(fresh);
+        handled = await this.handleTraced(fresh);
       } catch (err) {
         logger.warn({ err, size: fresh.length }, 'batch failed, retrying later');
         handled = fresh.map(() => retry((err as Error).message));
@@ -152,6 +155,31 @@ export class BatchConsumer {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const s of settlements) metrics.messagesHandled.inc({ queue, outcome: s.outcome });
     metrics.messageDuration.observe({ queue }, seconds);
+  }
+
+  /**
+   * The handler runs in one span per batch (OpenTelemetry's batch processing): linked to every
+   * message's context, and the child of it when the batch is a single message, so that a lone
+   * message's trace simply continues.
+   */
+  private handleTraced(messages: ConsumeMessage[]): Promise<Settlement[]> {
+    const contexts = messages.map(messageContext);
+    const links = contexts.map((ctx) => linkTo(ctx)).filter(isLink);
+    return inSpan(
+      `process ${this.options.queue}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: messages.length === 1 ? contexts[0] : ROOT_CONTEXT,
+        links,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': this.options.queue,
+          'messaging.batch.message_count': messages.length,
+        },
+      },
+      () => this.options.handle(messages),
+    );
   }
 
   /**

@@ -1,5 +1,19 @@
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { unavailable, unconfirmed, type Logger } from '@shop/platform';
+import {
+  context,
+  failSpan,
+  SpanKind,
+  trace,
+  traceHeaders,
+  tracer,
+  unavailable,
+  unconfirmed,
+  type Attributes,
+  type Context,
+  type Link,
+  type Logger,
+  type Span,
+} from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
 
@@ -8,6 +22,11 @@ export interface PublishOptions {
   type: string;
   mandatory?: boolean;
   headers?: Record<string, unknown>;
+  /**
+   * The send span's parent (default: the active context) and links. A message whose parent holds
+   * no span and that has no links is sent untraced: a background loop starts no trace of its own.
+   */
+  trace?: { parent?: Context; links?: Link[]; attributes?: Attributes };
 }
 
 interface Pending {
@@ -49,7 +68,9 @@ export class ConfirmPublisher {
     if (!channel) return Promise.reject(unavailable('The message broker is not reachable'));
     if (this.broker.isBlocked) return Promise.reject(unavailable('The message broker is refusing messages'));
     const key = (this.sequence = (this.sequence + 1) % Number.MAX_SAFE_INTEGER);
-    return new Promise<void>((resolve, reject) => {
+    const span = this.sendSpan(exchange, routingKey, options);
+    const headers = span ? { ...options.headers, ...traceHeaders(trace.setSpan(context.active(), span)) } : options.headers;
+    const sent = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(key, unconfirmed('The message broker did not confirm in time')), this.timeoutMs);
       this.pending.set(key, { resolve, reject, timer });
       const properties: Options.Publish = {
@@ -59,7 +80,7 @@ export class ConfirmPublisher {
         type: options.type,
         contentType: 'application/json',
         timestamp: Math.floor(Date.now() / 1000),
-        headers: options.headers,
+        headers,
       };
       try {
         channel.publish(exchange, routingKey, encode(body), properties, (err) => {
@@ -71,6 +92,37 @@ export class ConfirmPublisher {
         this.settle(key, unavailable('The message broker is not reachable', err));
       }
     });
+    if (!span) return sent;
+    return sent.then(
+      () => span.end(),
+      (err: Error) => {
+        failSpan(span, err);
+        span.end();
+        throw err;
+      },
+    );
+  }
+
+  private sendSpan(exchange: string, routingKey: string, options: PublishOptions): Span | undefined {
+    const parent = options.trace?.parent ?? context.active();
+    const links = options.trace?.links ?? [];
+    if (!trace.getSpanContext(parent) && links.length === 0) return undefined;
+    return tracer.startSpan(
+      `send ${exchange || routingKey}`,
+      {
+        kind: SpanKind.PRODUCER,
+        links,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': exchange || routingKey,
+          'messaging.rabbitmq.destination.routing_key': routingKey,
+          'messaging.message.id': options.messageId,
+          ...options.trace?.attributes,
+        },
+      },
+      parent,
+    );
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,26 @@
 import type { Channel, ChannelModel } from 'amqplib';
-import { AppError, unavailable, type AppErrorShape, type Logger } from '@shop/platform';
+import {
+  AppError,
+  context,
+  contextFrom,
+  failSpan,
+  linkTo,
+  SpanKind,
+  trace,
+  traceHeaders,
+  tracer,
+  unavailable,
+  type AppErrorShape,
+  type Logger,
+} from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };
 
 interface Waiting {
-  resolve: (value: unknown) => void;
+  /** The reply's trace context (the server's span), for a link back. */
+  resolve: (value: unknown, headers?: Record<string, unknown>) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -36,7 +50,33 @@ export class RpcClient {
     return this.channel !== undefined;
   }
 
+  /** One CLIENT span per call; the request carries its context, the reply the server's (linked). */
   async call<T>(queue: string, method: string, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+    const span = tracer.startSpan(method, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': queue, 'rpc.method': method },
+    });
+    try {
+      return await this.send<T>(queue, method, payload, timeoutMs, trace.setSpan(context.active(), span), (headers) => {
+        const server = headers && linkTo(contextFrom(headers));
+        if (server) span.addLink(server);
+      });
+    } catch (err) {
+      failSpan(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async send<T>(
+    queue: string,
+    method: string,
+    payload: unknown,
+    timeoutMs: number,
+    traced: ReturnType<typeof context.active>,
+    onReplyHeaders: (headers: Record<string, unknown> | undefined) => void,
+  ): Promise<T> {
     const channel = this.channel;
     const replyTo = this.replyQueue;
     if (!channel || !replyTo) throw unavailable('The message broker is not reachable');
@@ -47,7 +87,14 @@ export class RpcClient {
         this.waiting.delete(correlationId);
         reject(new AppError('upstream-timeout', `${method} did not answer within ${timeoutMs} ms`, 503));
       }, timeoutMs);
-      this.waiting.set(correlationId, { resolve, reject, timer });
+      this.waiting.set(correlationId, {
+        resolve: (value, headers) => {
+          onReplyHeaders(headers);
+          resolve(value);
+        },
+        reject,
+        timer,
+      });
     });
     try {
       channel.sendToQueue(queue, encode(payload), {
@@ -57,6 +104,7 @@ export class RpcClient {
         expiration: String(timeoutMs),
         contentType: 'application/json',
         mandatory: true,
+        headers: traceHeaders(traced),
       });
     } catch (err) {
       // The channel closed under us. Nothing will settle the reply now: drop its waiter and timer
@@ -112,7 +160,7 @@ export class RpcClient {
         clearTimeout(w.timer);
         this.waiting.delete(message.properties.correlationId);
         try {
-          w.resolve(JSON.parse(message.content.toString('utf8')));
+          w.resolve(JSON.parse(message.content.toString('utf8')), message.properties.headers);
         } catch {
           w.reject(new AppError('bad-reply', 'The upstream reply was not valid JSON', 502));
         }

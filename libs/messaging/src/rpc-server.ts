@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { AppError, isDataError, validationError, type Logger, type Metrics } from '@shop/platform';
+import { AppError, contextFrom, inSpan, isDataError, SpanKind, SpanStatusCode, traceHeaders, validationError, type Logger, type Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { decode, encode } from './codec';
 import { declareRpcQueue } from './topology';
@@ -83,10 +83,28 @@ export class RpcServer {
     this.inFlight += 1;
     let outcome = 'ack';
     try {
-      const reply = await this.answer(message);
-      const { replyTo, correlationId } = message.properties;
-      if (replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json' });
-      if (!reply.ok && reply.error.status >= 500) outcome = 'error';
+      const method = String(message.properties.type);
+      // A SERVER span under the caller's; the reply carries its context back (the caller links it).
+      await inSpan(
+        method,
+        {
+          kind: SpanKind.SERVER,
+          parent: contextFrom(message.properties.headers),
+          attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'rpc.method': method },
+        },
+        async (span) => {
+          const reply = await this.answer(message);
+          const { replyTo, correlationId } = message.properties;
+          if (replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json', headers: traceHeaders() });
+          if (!reply.ok) {
+            span.setAttribute('error.type', reply.error.code);
+            if (reply.error.status >= 500) {
+              outcome = 'error';
+              span.setStatus({ code: SpanStatusCode.ERROR, message: reply.error.message });
+            }
+          }
+        },
+      );
     } catch (err) {
       outcome = 'error';
       this.options.logger.error({ err }, 'rpc reply failed');

@@ -9,3 +9,5 @@ export * from './fault-hooks';
 export * from './workers';
 export * from './failures';
 export * from './keyset';
+export * from './tracing/spans';
+export { serviceNameFrom, startTracing, stopTracing, tracingWanted } from './tracing/sdk';

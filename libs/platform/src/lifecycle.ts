@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from './logger';
+import { stopTracing } from './tracing/sdk';
 
 export interface Service {
   stop(): Promise<void>;
@@ -31,6 +32,8 @@ export function runUntilSignalled(start: () => Promise<Service>, logger: Logger,
       // A signal during start-up waits for the start to finish, then drains what it started.
       const service = await starting;
       await service?.stop();
+      // Last, so that the spans of the drained work are exported too.
+      await stopTracing();
       logger.info('stopped');
       process.exit(0);
     } catch (err) {

@@ -15,6 +15,7 @@ import { createOrderMetrics } from './observability/order.metrics';
 import { orderRpcMethods } from './entry-points/messaging/order.rpc';
 import { createOutboxRelay } from './outbound/outbox.relay';
 import { handlePlaceOrders } from './entry-points/messaging/place-order.consumer';
+import { tracedSagaSteps } from './observability/order.tracing';
 
 export interface RunningOrderManagement {
   port: number;
@@ -62,6 +63,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     currency: config.currency,
     onDecided,
     beforeCommit: () => faults.hit('before-commit'),
+    steps: tracedSagaSteps,
   });
   const rejectInvalid = createRejectInvalidOrder({ transaction, orders, outbox, inventory: services.inventory, onDecided });
   const onCancelled = (o: Parameters<typeof orderMetrics.decided>[0][number], outboxIds: string[]) => (orderMetrics.decided([o]), relay.relayNow(outboxIds));

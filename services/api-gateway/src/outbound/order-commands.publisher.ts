@@ -1,9 +1,12 @@
 import { exchanges, messageTypes, newId, routingKeys, type PlaceOrderCommand, type PlaceOrdersMessage } from '@shop/contracts';
 import type { ConfirmPublisher } from '@shop/messaging';
+import { context, linkTo, isLink, ROOT_CONTEXT, traceHeaders, type Context } from '@shop/platform';
 import type { OrderCommands } from '../domain/upstream';
 
 interface Waiting {
   command: PlaceOrderCommand;
+  /** The accepting request's trace context. */
+  trace: Context;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -18,18 +21,35 @@ interface Waiting {
 export function createOrderCommands(publisher: ConfirmPublisher, perMessage: number): OrderCommands {
   let waiting: Waiting[] = [];
 
-  const publishOne = (command: PlaceOrderCommand) =>
-    publisher.publish(exchanges.commands, routingKeys.placeOrder, command, { messageId: command.orderId, type: messageTypes.placeOrder, mandatory: true });
+  const publishOne = (command: PlaceOrderCommand, trace: Context) =>
+    publisher.publish(exchanges.commands, routingKeys.placeOrder, command, {
+      messageId: command.orderId,
+      type: messageTypes.placeOrder,
+      mandatory: true,
+      trace: { parent: trace, attributes: { 'order.id': command.orderId } },
+    });
+
+  /** Each command carries its accepting request's trace context: batched, its saga still joins that trace. */
+  const traced = (command: PlaceOrderCommand): PlaceOrderCommand => {
+    const traceparent = traceHeaders().traceparent;
+    return traceparent ? { ...command, traceparent } : command;
+  };
 
   const flush = () => {
     const batch = waiting;
     waiting = [];
     if (batch.length === 0) return;
     const body: PlaceOrdersMessage = { commands: batch.map((w) => w.command) };
+    // A batch's send span starts no order's trace: it links to every order's (OpenTelemetry's batch send).
     const sent =
       batch.length === 1
-        ? publishOne(batch[0].command)
-        : publisher.publish(exchanges.commands, routingKeys.placeOrder, body, { messageId: newId(), type: messageTypes.placeOrders, mandatory: true });
+        ? publishOne(batch[0].command, batch[0].trace)
+        : publisher.publish(exchanges.commands, routingKeys.placeOrder, body, {
+            messageId: newId(),
+            type: messageTypes.placeOrders,
+            mandatory: true,
+            trace: { parent: ROOT_CONTEXT, links: batch.map((w) => linkTo(w.trace, { 'order.id': w.command.orderId })).filter(isLink), attributes: { 'messaging.batch.message_count': batch.length } },
+          });
     sent.then(
       () => batch.forEach((w) => w.resolve()),
       (err: Error) => batch.forEach((w) => w.reject(err)),
@@ -37,11 +57,12 @@ export function createOrderCommands(publisher: ConfirmPublisher, perMessage: num
   };
 
   return {
-    placeOrder(command) {
-      if (perMessage === 1) return publishOne(command);
+    placeOrder(accepted) {
+      const command = traced(accepted);
+      if (perMessage === 1) return publishOne(command, context.active());
       return new Promise<void>((resolve, reject) => {
         if (waiting.length === 0) setImmediate(flush);
-        waiting.push({ command, resolve, reject });
+        waiting.push({ command, trace: context.active(), resolve, reject });
         if (waiting.length >= perMessage) flush();
       });
     },

@@ -1,16 +1,18 @@
-import type { Tx } from '@shop/platform';
+import { itemTraceparent, traceHeaders, type Tx } from '@shop/platform';
 import type { OrderEventRecord, Outbox } from '../domain/order';
 
 export interface OutboxMessage extends OrderEventRecord {
   id: string;
+  /** The trace the event continues, when the work that wrote it was traced. */
+  traceparent: string | null;
 }
 
-type MessageRow = { id: string; message_id: string; routing_key: string; type: string; payload: unknown };
+type MessageRow = { id: string; message_id: string; routing_key: string; type: string; payload: unknown; traceparent: string | null };
 
 const toMessages = (rows: MessageRow[]): OutboxMessage[] =>
   rows
     .sort((a, b) => Number(a.id) - Number(b.id))
-    .map((r) => ({ id: r.id, messageId: r.message_id, routingKey: r.routing_key, type: r.type, payload: r.payload }));
+    .map((r) => ({ id: r.id, messageId: r.message_id, routingKey: r.routing_key, type: r.type, payload: r.payload, traceparent: r.traceparent }));
 
 export interface OutboxTable extends Outbox {
   /**
@@ -33,17 +35,23 @@ const CLAIMABLE = `(claimed_until IS NULL OR claimed_until < now())`;
 const claimWhere = (where: string) =>
   `UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
    WHERE id IN (SELECT id FROM outbox WHERE ${where} FOR UPDATE SKIP LOCKED)
-   RETURNING id, message_id, routing_key, type, payload`;
+   RETURNING id, message_id, routing_key, type, payload, traceparent`;
 
 export function createOutbox(): OutboxTable {
   return {
     async append(tx, events) {
       if (events.length === 0) return [];
+      // An order's own trace when its batch follows it (the saga), else the writer's (a cancel request).
+      const writer = traceHeaders().traceparent ?? null;
+      const traceparentOf = (e: OrderEventRecord) => {
+        const orderId = (e.payload as { orderId?: unknown } | null)?.orderId;
+        return (typeof orderId === 'string' ? itemTraceparent(orderId) : undefined) ?? writer;
+      };
       const rows: Array<{ id: string }> = await tx.query(
-        `INSERT INTO outbox (message_id, routing_key, type, payload)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(message_id uuid, routing_key text, type text, payload jsonb)
+        `INSERT INTO outbox (message_id, routing_key, type, payload, traceparent)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(message_id uuid, routing_key text, type text, payload jsonb, traceparent text)
          RETURNING id`,
-        [JSON.stringify(events.map((e) => ({ message_id: e.messageId, routing_key: e.routingKey, type: e.type, payload: e.payload })))],
+        [JSON.stringify(events.map((e) => ({ message_id: e.messageId, routing_key: e.routingKey, type: e.type, payload: e.payload, traceparent: traceparentOf(e) })))],
       );
       return rows.map((r) => String(r.id));
     },

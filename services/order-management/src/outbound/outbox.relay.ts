@@ -1,6 +1,6 @@
 import { exchanges } from '@shop/contracts';
 import type { ConfirmPublisher } from '@shop/messaging';
-import type { Logger, Transactional, Tx } from '@shop/platform';
+import { context, contextFrom, ROOT_CONTEXT, type Logger, type Transactional, type Tx } from '@shop/platform';
 import type { OutboxMessage, OutboxTable } from '../data-access/outbox.repository';
 
 interface Deps {
@@ -47,7 +47,14 @@ export function createOutboxRelay({ transaction, outbox, publisher, claimMs, log
     const ids = messages.map((m) => m.id);
     try {
       await Promise.all(
-        messages.map((m) => publisher.publish(exchanges.events, m.routingKey, m.payload, { messageId: m.messageId, type: m.type })),
+        messages.map((m) =>
+          publisher.publish(exchanges.events, m.routingKey, m.payload, {
+            messageId: m.messageId,
+            type: m.type,
+            // The event continues the trace of the work that wrote it (an untraced row is sent untraced).
+            trace: { parent: contextFrom(m.traceparent), attributes: { 'order.id': String((m.payload as { orderId?: unknown }).orderId) } },
+          }),
+        ),
       );
     } catch (err) {
       await quickly((tx) => outbox.release(tx, ids)).catch(() => undefined);
@@ -72,7 +79,8 @@ export function createOutboxRelay({ transaction, outbox, publisher, claimMs, log
 
   const schedule = (ms: number) => {
     clearTimeout(timer);
-    timer = setTimeout(() => void tick(), ms);
+    // Out of whatever trace scheduled it: the relay's passes belong to no single order.
+    timer = setTimeout(() => void context.with(ROOT_CONTEXT, tick), ms);
   };
 
   const tick = async () => {

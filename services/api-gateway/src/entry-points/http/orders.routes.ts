@@ -1,7 +1,7 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { orderLinesSchema, shippingAddressSchema, type OrderLine, type OrderStatus, type OrderView, type ShippingAddress } from '@shop/contracts';
-import { jsonBody, validationError, type Metrics } from '@shop/platform';
+import { jsonBody, tagRequest, validationError, type Metrics } from '@shop/platform';
 import type { OrderUseCases } from '../../domain/orders.use-cases';
 import type { PlaceOrder } from '../../domain/place-order.use-case';
 import { callerOf } from './auth.middleware';
@@ -73,6 +73,7 @@ export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: Ord
     const idempotencyKey = idempotencyKeyOf(req.get('Idempotency-Key'));
     const body = validate<{ items: OrderLine[]; shippingAddress?: ShippingAddress }>(placeOrderBody, req.body);
     const { orderId } = await placeOrder({ caller: callerOf(res), ...body, idempotencyKey });
+    tagRequest({ 'order.id': orderId });
     accepted.inc();
     // The Location is a status monitor: Retry-After says when a poll is worth making.
     res.status(202).location(`/v1/orders/${orderId}`).set('Retry-After', PENDING_RETRY_AFTER_S).json({ orderId, status: 'PENDING' });
@@ -94,13 +95,17 @@ export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: Ord
   });
 
   router.get('/v1/orders/:id', authenticated, async (req, res) => {
-    const order = await orders.get(callerOf(res), pathId(req.params.id, 'Order'));
+    const orderId = pathId(req.params.id, 'Order');
+    tagRequest({ 'order.id': orderId });
+    const order = await orders.get(callerOf(res), orderId);
     if (order.status === 'PENDING') res.set('Retry-After', PENDING_RETRY_AFTER_S);
     res.json(toOrderResponse(order));
   });
 
   router.post('/v1/orders/:id/cancel', authenticated, async (req, res) => {
-    const order = await orders.cancel(callerOf(res), pathId(req.params.id, 'Order'));
+    const orderId = pathId(req.params.id, 'Order');
+    tagRequest({ 'order.id': orderId });
+    const order = await orders.cancel(callerOf(res), orderId);
     res.json(toOrderResponse(order));
   });
 

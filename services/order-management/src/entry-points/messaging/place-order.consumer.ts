@@ -1,7 +1,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import { maxCommandsPerMessage, messageTypes, placeOrderCommandSchema, type PlaceOrderCommand } from '@shop/contracts';
 import { ack, deadLetter, decode, encode, retry, type Settlement } from '@shop/messaging';
-import { isolateFailures, type Logger } from '@shop/platform';
+import { isolateFailures, SpanKind, startItemSpans, withItemContexts, type Logger } from '@shop/platform';
 import type { InvalidOrderOutcome } from '../../domain/reject-invalid-order.use-case';
 
 interface Read {
@@ -50,9 +50,8 @@ export interface PlaceOrdersHandlerDeps {
  * be recorded, dead-lettered alone. A command that fails the schema is dead-lettered alone too:
  * the dead letter holds only the commands that failed, so a replay repeats only those.
  */
-export const handlePlaceOrders =
-  ({ placeOrders, rejectInvalid, ordersPerCall, logger, onPermanentFailure }: PlaceOrdersHandlerDeps) =>
-  async (messages: ConsumeMessage[]): Promise<Settlement[]> => {
+export function handlePlaceOrders({ placeOrders, rejectInvalid, ordersPerCall, logger, onPermanentFailure }: PlaceOrdersHandlerDeps) {
+  return async (messages: ConsumeMessage[]): Promise<Settlement[]> => {
     const reads = messages.map((message): Read => {
       try {
         return readCommands(message);
@@ -61,6 +60,21 @@ export const handlePlaceOrders =
       }
     });
     const commands = reads.flatMap((r) => r.commands);
+    // Each order's work continues the trace of the request that accepted it.
+    const traced = startItemSpans(
+      'place order',
+      commands.map((c) => ({ id: c.orderId, traceparent: c.traceparent })),
+      { idAttribute: 'order.id', kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process' } },
+    );
+    const failures = new Map<string, string>();
+    try {
+      return await withItemContexts(traced.contexts, () => handleCommands(reads, commands, failures));
+    } finally {
+      traced.end((orderId) => failures.get(orderId));
+    }
+  };
+
+  async function handleCommands(reads: Read[], commands: PlaceOrderCommand[], failures: Map<string, string>): Promise<Settlement[]> {
     const notStored = new Map<string, string>();
     try {
       for (let at = 0; at < commands.length; at += ordersPerCall) {
@@ -71,17 +85,20 @@ export const handlePlaceOrders =
             return 'not-stored' as const;
           });
           logger.error({ orderId: item.orderId, customerId: item.customerId, err: error, outcome }, 'order failed on its own data');
+          failures.set(item.orderId, `failed on its own data: ${outcome}`);
           onPermanentFailure(outcome === 'rejected' ? 'rejected' : 'dead_lettered', 1);
           if (outcome === 'not-stored') notStored.set(item.orderId, (error as Error)?.message ?? String(error));
         }
       }
     } catch (err) {
-      logger.warn({ err, orders: commands.length, messages: messages.length }, 'place-order batch failed; retrying it later');
+      logger.warn({ err, orders: commands.length, messages: reads.length }, 'place-order batch failed; retrying it later');
       const reason = (err as Error)?.message ?? String(err);
+      for (const c of commands) failures.set(c.orderId, `retried later: ${reason}`);
       return reads.map((r) => (r.commands.length > 0 ? retry(reason) : settleRead(r, notStored, onPermanentFailure)));
     }
     return reads.map((r) => settleRead(r, notStored, onPermanentFailure));
-  };
+  }
+}
 
 function settleRead(
   read: Read,

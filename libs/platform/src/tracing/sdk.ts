@@ -1,0 +1,58 @@
+import path from 'node:path';
+
+/**
+ * Tracing is configured only through the standard OTEL_* variables. It starts when an OTLP
+ * endpoint is set and OTEL_SDK_DISABLED is not "true"; otherwise the SDK is not even loaded and
+ * every span the code asks for is the API's no-op (near-zero cost).
+ */
+export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  if (env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none') return false;
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
+/** services/<name>/dist/main.js → <name>, so a service that was given no OTEL_SERVICE_NAME still says who it is. */
+export function serviceNameFrom(script: string | undefined): string | undefined {
+  if (!script) return undefined;
+  const parts = path.resolve(script).split(path.sep);
+  const at = parts.lastIndexOf('services');
+  return at >= 0 && parts[at + 1] ? parts[at + 1] : undefined;
+}
+
+const SDK = Symbol.for('order-platform.otel-sdk');
+type Holder = typeof globalThis & { [SDK]?: { shutdown(): Promise<void> } };
+
+/** Starts the OpenTelemetry SDK with the http, express and pg instrumentations (see preload.ts). */
+export function startTracing(env: NodeJS.ProcessEnv, script: string | undefined): boolean {
+  if (!tracingWanted(env) || (globalThis as Holder)[SDK]) return false;
+  // Traces only: metrics stay with prom-client (/metrics) and logs with pino (stdout).
+  env.OTEL_METRICS_EXPORTER ??= 'none';
+  env.OTEL_LOGS_EXPORTER ??= 'none';
+  env.OTEL_SERVICE_NAME ??= serviceNameFrom(script);
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { ExpressInstrumentation, ExpressLayerType } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const probes = /^\/(healthz|readyz|livez|metrics)\b/;
+  const sdk = new NodeSDK({
+    instrumentations: [
+      // Probes and scrapes would be most of the traces and tell nothing.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => probes.test(request.url ?? '') }),
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+      new PgInstrumentation({ requireParentSpan: true }),
+    ],
+  });
+  sdk.start();
+  (globalThis as Holder)[SDK] = sdk;
+  return true;
+}
+
+/** Flushes and stops the SDK, if it runs; the lifecycle calls it last, after the drain. */
+export async function stopTracing(): Promise<void> {
+  const sdk = (globalThis as Holder)[SDK];
+  if (!sdk) return;
+  delete (globalThis as Holder)[SDK];
+  await sdk.shutdown().catch(() => undefined);
+}

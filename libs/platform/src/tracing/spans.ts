@@ -1,0 +1,215 @@
+import {
+  context,
+  createContextKey,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanContext,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
+
+/**
+ * Spans of the platform's own (the messaging and saga steps that batching hides from the
+ * instrumentations). Everything here goes through @opentelemetry/api: with no SDK started it is
+ * the API's no-op, and the propagator injects nothing.
+ */
+export const tracer = trace.getTracer('order-platform');
+export { context, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Link, type Span, type SpanContext };
+
+/** AMQP headers come back as strings or Buffers. */
+const headerGetter: TextMapGetter<Record<string, unknown>> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => {
+    const value = carrier[key];
+    if (value === undefined || value === null) return undefined;
+    return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  },
+};
+
+/** The W3C trace context (`traceparent`, `tracestate`) of ctx, for message headers or a stored row. */
+export function traceHeaders(ctx: Context = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier;
+}
+
+/** The `traceparent` of a span, or undefined when tracing is off. */
+export function traceparentOf(span: Span | undefined): string | undefined {
+  if (!span || !span.isRecording()) return undefined;
+  return traceHeaders(trace.setSpan(ROOT_CONTEXT, span)).traceparent;
+}
+
+/** The context carried by message headers (or a stored traceparent); the empty root context when none. */
+export function contextFrom(carrier: Record<string, unknown> | string | undefined | null): Context {
+  if (!carrier) return ROOT_CONTEXT;
+  const headers = typeof carrier === 'string' ? { traceparent: carrier } : carrier;
+  if (headers.traceparent === undefined) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+}
+
+/** A link to the span that ctx carries, when it carries one. */
+export function linkTo(ctx: Context, attributes?: Attributes): Link | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  return spanContext && trace.isSpanContextValid(spanContext) ? { context: spanContext, attributes } : undefined;
+}
+
+export const isLink = (link: Link | undefined): link is Link => link !== undefined;
+
+/** Marks a span failed with the error's message. */
+export function failSpan(span: Span, err: unknown): void {
+  span.recordException(err instanceof Error ? err : String(err));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+}
+
+/** Runs work inside a new span (active while it runs), ending it when the work settles. */
+export async function inSpan<T>(
+  name: string,
+  options: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; parent?: Context },
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = tracer.startSpan(name, { kind: options.kind, attributes: options.attributes, links: options.links }, options.parent ?? context.active());
+  try {
+    return await context.with(trace.setSpan(options.parent ?? context.active(), span), () => work(span));
+  } catch (err) {
+    failSpan(span, err);
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+// --- Work for many items at once, attributed to each item -------------------------------------------
+// A batch step (one RPC for many orders, one transaction) runs once, in the batch's trace; each
+// item's own trace gets a span of the same name and time, so a trace of one order shows every
+// step it went through.
+
+const ITEMS = createContextKey('order-platform.item-contexts');
+
+/** Runs work with the trace context of each item known (by id) to itemSpans below. */
+export function withItemContexts<T>(items: Map<string, Context>, work: () => T): T {
+  if (items.size === 0) return work();
+  return context.with(context.active().setValue(ITEMS, items), work);
+}
+
+/** The context of one item in the active batch, when tracing follows it. */
+export function itemContext(id: string): Context | undefined {
+  return (context.active().getValue(ITEMS) as Map<string, Context> | undefined)?.get(id);
+}
+
+/** The traceparent of one item in the active batch, for a row or message that continues its trace. */
+export function itemTraceparent(id: string): string | undefined {
+  const ctx = itemContext(id);
+  const spanContext = ctx && trace.getSpanContext(ctx);
+  return spanContext && trace.isSpanContextValid(spanContext) ? traceHeaders(ctx).traceparent : undefined;
+}
+
+const hasItems = () => ((context.active().getValue(ITEMS) as Map<string, Context> | undefined)?.size ?? 0) > 0;
+
+export interface ItemSpanOptions {
+  attributes?: Attributes;
+  /** The attribute that names the item on its span (e.g. order.id). */
+  idAttribute: string;
+  /** Per item: an error message makes its span ERROR. */
+  failureOf?: (id: string) => string | undefined;
+}
+
+/**
+ * One span per item (child of the item's own context, same name and time as the batch step,
+ * linked to it); items whose trace is not sampled cost nothing.
+ */
+export function itemSpans(name: string, ids: Iterable<string>, started: number, ended: number, step: SpanContext | undefined, options: ItemSpanOptions): void {
+  const items = context.active().getValue(ITEMS) as Map<string, Context> | undefined;
+  if (!items || items.size === 0) return;
+  const stepLink = step && trace.isSpanContextValid(step) ? [{ context: step }] : undefined;
+  for (const id of ids) {
+    const parent = items.get(id);
+    if (!parent || !trace.getSpanContext(parent)?.traceFlags) continue;
+    const span = tracer.startSpan(name, { startTime: started, links: stepLink, attributes: { ...options.attributes, [options.idAttribute]: id } }, parent);
+    const failure = options.failureOf?.(id);
+    if (failure) span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+    span.end(ended);
+  }
+}
+
+/** A batch step: its own span (active while it runs) plus one span per item (itemSpans). */
+export async function batchStep<T>(name: string, ids: string[], options: ItemSpanOptions & { kind?: SpanKind }, work: () => Promise<T>): Promise<T> {
+  if (!hasItems()) return inSpan(name, { kind: options.kind, attributes: options.attributes }, () => work());
+  const started = Date.now();
+  let step: SpanContext | undefined;
+  let failure: string | undefined;
+  try {
+    return await inSpan(name, { kind: options.kind, attributes: { ...options.attributes, 'batch.size': ids.length } }, (span) => {
+      step = span.isRecording() ? span.spanContext() : undefined;
+      return work();
+    });
+  } catch (err) {
+    failure = err instanceof Error ? err.message : String(err);
+    throw err;
+  } finally {
+    itemSpans(name, ids, started, Date.now(), step, failure ? { ...options, failureOf: () => failure } : options);
+  }
+}
+
+/**
+ * Sets attributes on the active span and on the HTTP server span of the request (the one an
+ * operator searches by), e.g. the order id a route learns only once it has worked.
+ */
+export function tagRequest(attributes: Attributes): void {
+  const active = trace.getActiveSpan();
+  if (!active?.isRecording()) return;
+  active.setAttributes(attributes);
+  const server = getRPCMetadata(context.active())?.span;
+  if (server && server !== active) server.setAttributes(attributes);
+}
+
+export interface ItemSpans {
+  /** Each traced item's context (its span active), for withItemContexts. */
+  contexts: Map<string, Context>;
+  /** Ends the items' spans; an item with a failure message ends in ERROR. */
+  end(failureOf?: (id: string) => string | undefined): void;
+}
+
+/**
+ * Starts one span per item that carries a trace context of its own (a command in a batch), each
+ * the child of its item's context and linked to the active batch span, which in turn is linked to
+ * every item's context.
+ */
+export function startItemSpans(
+  name: string,
+  items: Array<{ id: string; traceparent?: string }>,
+  options: { idAttribute: string; kind?: SpanKind; attributes?: Attributes },
+): ItemSpans {
+  const spans = new Map<string, Span>();
+  const contexts = new Map<string, Context>();
+  const batch = trace.getActiveSpan();
+  const toBatch = batch?.isRecording() ? [{ context: batch.spanContext() }] : undefined;
+  const itemLinks: Link[] = [];
+  for (const item of items) {
+    if (!item.traceparent || spans.has(item.id)) continue;
+    const parent = contextFrom(item.traceparent);
+    const link = linkTo(parent, { [options.idAttribute]: item.id });
+    if (!link) continue;
+    itemLinks.push(link);
+    const span = tracer.startSpan(name, { kind: options.kind, links: toBatch, attributes: { ...options.attributes, [options.idAttribute]: item.id } }, parent);
+    spans.set(item.id, span);
+    contexts.set(item.id, trace.setSpan(parent, span));
+  }
+  if (toBatch && itemLinks.length > 0) batch!.addLinks(itemLinks);
+  return {
+    contexts,
+    end(failureOf) {
+      for (const [id, span] of spans) {
+        const failure = failureOf?.(id);
+        if (failure) span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+        span.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { Writable } from 'node:stream';
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { batchStep, contextFrom, createLogger, startItemSpans, traceHeaders, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
+
+// The platform's own spans, recorded by a real OpenTelemetry SDK into memory.
+const exporter = new InMemorySpanExporter();
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+provider.register({ propagator: new W3CTraceContextPropagator() });
+const tracer = trace.getTracer('test');
+
+afterEach(() => exporter.reset());
+afterAll(() => provider.shutdown());
+
+const spanNamed = (name: string, orderId?: string): ReadableSpan => {
+  const found = exporter.getFinishedSpans().filter((s) => s.name === name && (orderId === undefined || s.attributes['order.id'] === orderId));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+/** The step's own span, in the batch's trace (the one without an order id). */
+const batchStepSpan = () => exporter.getFinishedSpans().find((s) => s.name === 'decide' && s.attributes['order.id'] === undefined)!;
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+describe('tracing configuration (OTEL_* variables)', () => {
+  it.each([
+    [{}, false],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, true],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }, true],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' }, false],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_EXPORTER: 'none' }, false],
+  ])('when the environment is %j, then tracing starts: %s', (env, wanted) => {
+    expect(tracingWanted(env)).toBe(wanted);
+  });
+
+  it('when a service runs from services/<name>/dist/main.js, then that is its default service name', () => {
+    expect(serviceNameFrom('/app/services/order-management/dist/main.js')).toBe('order-management');
+    expect(serviceNameFrom('/tmp/other.js')).toBeUndefined();
+  });
+});
+
+describe('trace context in messages', () => {
+  it('when a span context is written to headers and read back (as AMQP may return a Buffer), then it is the same span', () => {
+    const span = tracer.startSpan('accept');
+    const headers = traceHeaders(trace.setSpan(context.active(), span));
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const read = trace.getSpanContext(contextFrom({ traceparent: Buffer.from(headers.traceparent) }));
+    expect(read).toMatchObject({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, isRemote: true });
+    expect(trace.getSpanContext(contextFrom(undefined))).toBeUndefined();
+    span.end();
+  });
+});
+
+describe('spans per item of a batch', () => {
+  it('when a batch step runs for two traced orders and one is rejected, then each order gets its own span under its own trace, linked to the batch, and the rejected one is ERROR', async () => {
+    const accept = ['a', 'b'].map((id) => ({ id, span: tracer.startSpan(`accept ${id}`) }));
+    const items = accept.map(({ id, span }) => ({ id, traceparent: traceHeaders(trace.setSpan(context.active(), span)).traceparent }));
+    const batch = tracer.startSpan('process batch');
+
+    await context.with(trace.setSpan(context.active(), batch), async () => {
+      const orders = startItemSpans('place order', items, { idAttribute: 'order.id' });
+      await withItemContexts(orders.contexts, () => batchStep('decide', ['a', 'b'], { idAttribute: 'order.id', failureOf: (id) => (id === 'b' ? 'REJECTED: OUT_OF_STOCK' : undefined) }, async () => 'done'));
+      orders.end();
+    });
+    batch.end();
+
+    for (const { id, span } of accept) {
+      const order = spanNamed('place order', id);
+      expect(order.spanContext().traceId).toBe(span.spanContext().traceId);
+      expect(parentOf(order)).toBe(span.spanContext().spanId);
+      expect(order.links.map((l) => l.context.spanId)).toEqual([batch.spanContext().spanId]);
+      const decide = spanNamed('decide', id);
+      expect(parentOf(decide)).toBe(order.spanContext().spanId);
+      expect(decide.links.map((l) => l.context.spanId)).toEqual([batchStepSpan().spanContext().spanId]);
+      expect(decide.status.code).toBe(id === 'b' ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
+    }
+    expect(batchStepSpan().attributes['batch.size']).toBe(2);
+    expect(parentOf(batchStepSpan())).toBe(batch.spanContext().spanId);
+    // The batch span links every order's accepting span.
+    const batchSpan = exporter.getFinishedSpans().find((s) => s.name === 'process batch')!;
+    expect(batchSpan.links.map((l) => l.context.spanId).sort()).toEqual(accept.map(({ span }) => span.spanContext().spanId).sort());
+  });
+
+  it('when a batch step fails, then the step and every order span of it end in ERROR', async () => {
+    const accept = tracer.startSpan('accept');
+    const items = [{ id: 'c', traceparent: traceHeaders(trace.setSpan(context.active(), accept)).traceparent }];
+    const orders = startItemSpans('place order', items, { idAttribute: 'order.id' });
+    await expect(withItemContexts(orders.contexts, () => batchStep('reserve stock', ['c'], { idAttribute: 'order.id' }, () => Promise.reject(new Error('broker away'))))).rejects.toThrow('broker away');
+    orders.end();
+    expect(spanNamed('reserve stock', 'c').status).toEqual({ code: SpanStatusCode.ERROR, message: 'broker away' });
+  });
+});
+
+describe('logs that lead to their trace', () => {
+  it('when a line is logged inside a span, then it carries trace_id and span_id; outside, it carries neither', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(chunk.toString()), done()) });
+    const child = createLogger('test', 'info', sink);
+
+    const span = tracer.startSpan('work');
+    context.with(trace.setSpan(context.active(), span), () => child.info('inside'));
+    span.end();
+    child.info('outside');
+
+    const [inside, outside] = lines.map((l) => JSON.parse(l));
+    expect(inside).toMatchObject({ trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
+    expect(outside.trace_id).toBeUndefined();
+  });
+});
