@@ -4,6 +4,7 @@ import { benchUsage, parseBenchArgs } from './bench/bench-args';
 import { formatBench, loadPhases } from './bench/bench-report';
 import { runBench } from './bench/run-bench';
 import { isClean } from './report/load-summary';
+import { withoutSeries } from './report/run-series';
 import { repoRoot } from './repo';
 import { startTestPlatform } from './target/start-test-platform';
 
@@ -25,9 +26,9 @@ async function main(): Promise<number> {
   try {
     const result = await runBench(platform, args, outDir, say);
     const text = formatBench(result);
-    await writeFile(path.join(outDir, 'bench.json'), JSON.stringify(result, null, 2));
+    await writeFile(path.join(outDir, 'bench.json'), JSON.stringify(result, withoutSeries, 2));
     await writeFile(path.join(outDir, 'summary.txt'), `${text}\n`);
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${text}\n\nWritten to ${outDir}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(result, withoutSeries, 2)}\n` : `\n${text}\n\nWritten to ${outDir}\n`);
     return loadPhases(result).every(isClean) ? 0 : 1;
   } finally {
     await platform.close();

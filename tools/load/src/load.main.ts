@@ -1,6 +1,7 @@
 import { parseLoadArgs, loadUsage } from './cli/load-args';
 import { runLoad } from './load/run-load';
 import { formatLoadSummary, isClean } from './report/load-summary';
+import { withoutSeries } from './report/run-series';
 import { localEnv } from './repo';
 import { runningPlatform } from './target/running-platform';
 import { startTestPlatform } from './target/start-test-platform';
@@ -40,8 +41,9 @@ async function main(): Promise<number> {
       reads: args.reads,
       progress: args.json && args.progress === 'bar' ? 'none' : args.progress,
       probes: target.probes(),
+      brokerUrl: target.brokerUrl,
     });
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatLoadSummary(result)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(result, withoutSeries, 2)}\n` : `\n${formatLoadSummary(result)}\n`);
     return isClean(result) ? 0 : 1;
   } finally {
     await target.close();
