@@ -1,5 +1,5 @@
 // npm test [-- jest args]: prepare what the tests need (deps, build, the test profile's own RabbitMQ
-// node and PostgreSQL cluster, test databases, k8s tools), lint (`npm run lint`) and run every test. Results also go to
+// node and PostgreSQL cluster, test databases, k8s tools, Chromium), lint (`npm run lint`) and run every test. Results also go to
 // reports/jest-results.json. The test broker and database are stopped again afterwards if this run
 // started them (KEEP_INFRA=1 keeps them up, e.g. for `npx jest <file>` runs).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -16,6 +16,9 @@ function runTests() {
     say('checking helm, kubeconform and schemas');
     run('bash', [k8sTools]);
   }
+  // The HTML report's test opens it in Debian's Chromium; without it that test fails and says why.
+  say('checking Chromium (scripts/chromium.sh)');
+  if (spawnSync('bash', [path.join(root, 'scripts', 'chromium.sh')], { cwd: root, stdio: 'inherit' }).status !== 0) say('no Chromium: the HTML report test will fail');
   // Type-checks every test file, lints, and checks the layering rules (dependency-cruiser).
   say('linting (npm run lint)');
   const lint = spawnSync('npm', ['run', '--silent', 'lint'], { cwd: root, stdio: 'inherit' }).status;

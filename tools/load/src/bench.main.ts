@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { benchUsage, parseBenchArgs } from './bench/bench-args';
-import { formatBench, loadPhases } from './bench/bench-report';
+import { benchHtmlReport, formatBench, loadPhases } from './bench/bench-report';
 import { runBench } from './bench/run-bench';
+import { writeHtmlReport } from './report/html-report';
 import { isClean } from './report/load-summary';
+import { withoutSeries } from './report/run-series';
 import { repoRoot } from './repo';
 import { startTestPlatform } from './target/start-test-platform';
 
@@ -25,9 +27,12 @@ async function main(): Promise<number> {
   try {
     const result = await runBench(platform, args, outDir, say);
     const text = formatBench(result);
-    await writeFile(path.join(outDir, 'bench.json'), JSON.stringify(result, null, 2));
+    await writeFile(path.join(outDir, 'bench.json'), JSON.stringify(result, withoutSeries, 2));
     await writeFile(path.join(outDir, 'summary.txt'), `${text}\n`);
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${text}\n\nWritten to ${outDir}\n`);
+    const report = await writeHtmlReport(path.join(outDir, 'bench-report.html'), benchHtmlReport(result));
+    process.stdout.write(args.json ? `${JSON.stringify(result, withoutSeries, 2)}\n` : `\n${text}\n\nWritten to ${outDir}\n`);
+    // stdout stays pure JSON with --json.
+    (args.json ? process.stderr : process.stdout).write(`HTML report: ${report}\n`);
     return loadPhases(result).every(isClean) ? 0 : 1;
   } finally {
     await platform.close();

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { parseLoadArgs, loadUsage } from './cli/load-args';
 import { runLoad } from './load/run-load';
+import { loadHtmlReport, writeHtmlReport } from './report/html-report';
 import { formatLoadSummary, isClean } from './report/load-summary';
-import { localEnv } from './repo';
+import { withoutSeries } from './report/run-series';
+import { localEnv, repoRoot } from './repo';
 import { runningPlatform } from './target/running-platform';
 import { startTestPlatform } from './target/start-test-platform';
 import type { Target } from './target/target';
@@ -40,8 +43,12 @@ async function main(): Promise<number> {
       reads: args.reads,
       progress: args.json && args.progress === 'bar' ? 'none' : args.progress,
       probes: target.probes(),
+      brokerUrl: target.brokerUrl,
     });
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatLoadSummary(result)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(result, withoutSeries, 2)}\n` : `\n${formatLoadSummary(result)}\n`);
+    const report = await writeHtmlReport(path.resolve(args.report ?? path.join(repoRoot, 'reports', 'load-report.html')), loadHtmlReport(result));
+    // stdout stays pure JSON with --json.
+    (args.json ? process.stderr : process.stdout).write(`\nHTML report: ${report}\n`);
     return isClean(result) ? 0 : 1;
   } finally {
     await target.close();

@@ -41,7 +41,8 @@ prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures an
   --fresh                 empty the test databases' orders and reservations first (customers and
                           products stay), so runs start alike and compare
   --service-node-options=O  NODE_OPTIONS for every service (experiments, e.g. a --require preload)
-  --out DIR               where bench.json, summary.txt and profiles go (default reports/bench/<time>)
+  --out DIR               where bench.json, summary.txt, bench-report.html and profiles go
+                          (default reports/bench/<time>)
   --json                  print the result as JSON on stdout
   --progress MODE         bar, lines or none
   --verbose               echo the services' output

@@ -1,4 +1,5 @@
 import { formatProfile } from '../profile/cpu-profile';
+import type { HtmlReport } from '../report/html-report';
 import { formatLoadSummary, isClean, ms, rate } from '../report/load-summary';
 import type { LoadResult } from '../load/run-load';
 import { meanRHttp, type BenchResult } from './run-bench';
@@ -61,4 +62,22 @@ export function formatBench(result: BenchResult): string {
   lines.push(`  lost 0 and duplicated 0 in every load phase: ${allClean ? 'yes' : 'NO'}`);
   if (result.profiled) lines.push('', 'CPU profiles (pipeline run)', ...result.profiled.profiles.map(formatProfile));
   return lines.join('\n');
+}
+
+/** The bench's HTML report: the summary's headline figures, then every load phase with its charts. */
+export function benchHtmlReport(result: BenchResult): HtmlReport {
+  const { pipeline, naive, at70, rMq, ratios } = result;
+  return {
+    title: `Benchmark: ${result.machine.cpus} x ${result.machine.cpuModel}`,
+    text: formatBench(result),
+    figures: [
+      { label: 'pipeline, processed/s', value: rate(pipeline.processedPerSecond), note: `accepted ${rate(pipeline.acceptedPerSecond)}` },
+      { label: 'R_http (gateway alone)', value: rate(meanRHttp(result)), note: `pipeline / R_http ${ratios.pipelineOverHttp.toFixed(2)}` },
+      { label: 'R_mq (broker alone)', value: rate(rMq.perSecond) },
+      { label: 'naive pipeline', value: rate(naive.processedPerSecond), note: `pipeline / naive ${ratios.pipelineOverNaive.toFixed(1)}` },
+      { label: 'at 70 %: acceptance p99', value: ms(at70.acceptance.p99), note: `end-to-end p99 ${ms(at70.endToEnd.p99)}` },
+      { label: 'lost 0, duplicated 0', value: loadPhases(result).every(isClean) ? 'yes' : 'NO' },
+    ],
+    runs: loadPhases(result).map((p) => ({ label: p.label, mode: p.mode, text: formatLoadSummary(p), series: p.series })),
+  };
 }

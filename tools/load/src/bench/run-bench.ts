@@ -54,6 +54,7 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
     drainTimeoutSeconds: 300,
     progress: args.progress,
     probes: platform.probes(),
+    brokerUrl: platform.brokerUrl,
   };
   const phase = async (title: string, options: Partial<LoadOptions> & { orders: number }): Promise<LoadResult> => {
     say(title);

@@ -16,6 +16,7 @@ export interface LoadArgs extends Pick<LoadOptions, 'orders' | 'durationSeconds'
   progress: ProgressMode;
   verbose: boolean;
   serviceNodeOptions?: string;
+  report?: string;
   help: boolean;
 }
 
@@ -39,6 +40,7 @@ reconciles with the orders database and prints throughput, latency and resource 
   --drain-timeout S   how long to wait for accepted orders to finish (default 120)
   --reads N           after the run, time N GET /v1/orders/{id} and N first pages (default 0)
   --json              print the result as JSON on stdout
+  --report FILE       where the HTML report with the charts goes (default reports/load-report.html)
   --progress MODE     bar, lines or none (default: bar on a terminal, lines otherwise)
   --verbose           echo the spawned services' output
   --service-node-options=O  NODE_OPTIONS for the spawned services (experiments; note the =)
@@ -73,6 +75,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
       progress: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       'service-node-options': { type: 'string' },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,6 +103,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
     progress: progress as ProgressMode,
     verbose: values.verbose,
     serviceNodeOptions: values['service-node-options'],
+    report: values.report,
     help: values.help,
   };
 }

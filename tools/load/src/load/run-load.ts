@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool as PgPool } from 'pg';
+import { workQueues } from '@shop/contracts';
 import type { LatencySummary } from '../report/latency-recorder';
+import { SeriesRecorder, type RunSeries } from '../report/run-series';
 import { bucketPercentiles, readHistogram, type BucketPercentiles } from '../probes/gateway-latency';
 import type { ResourceProbe } from '../probes/probe';
+import { queueDepthProbe } from '../probes/queue-depth';
 import { ResourceMonitor, type ResourceUsage } from '../probes/resource-monitor';
 import { drive } from './http-driver';
 import { createGatewayPool, requestJson } from './http-client';
@@ -34,6 +37,8 @@ export interface LoadOptions {
   reads?: number;
   progress: ProgressMode;
   probes?: ResourceProbe[];
+  /** The broker whose work queues' depth the series records once a second; omitted: no depth. */
+  brokerUrl?: string;
   label?: string;
   /**
    * Read throughput and resources this many seconds after the start, then call onWindowEnd; the
@@ -69,6 +74,8 @@ export interface LoadResult {
   reconciliation?: Reconciliation;
   reads?: ReadLatency;
   resources: ResourceUsage[];
+  /** The run second by second, for the HTML report (left out of the JSON printed and written). */
+  series: RunSeries;
 }
 
 /** One load run: customers, orders, every accepted order followed to its end, then the books. */
@@ -76,6 +83,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const runId = randomBytes(4).toString('hex');
   const pool = createGatewayPool(options.gatewayUrl, options.concurrency);
   const db = new PgPool({ connectionString: options.ordersDatabaseUrl, max: 4 });
+  const queueDepth = options.brokerUrl ? queueDepthProbe(options.brokerUrl, workQueues) : undefined;
   try {
     await checkDemoProducts(options.gatewayUrl, pool);
     const customers = await createRunCustomers(pool, options.tokenKey, runId, options.customers);
@@ -86,6 +94,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     let answeredTwice = 0;
     const monitor = new ResourceMonitor(options.probes ?? []);
     const validate = options.validateOnly === true;
+    const series = new SeriesRecorder(counters, { pending: validate ? undefined : () => watcher.pending, queueDepth: queueDepth?.read });
     // A run bounded by time only has no meaningful 100%: log lines instead of a bar.
     const progress = options.progress === 'bar' && options.orders > 1e9 ? 'lines' : options.progress;
     const stopProgress = showProgress(counters, options.orders, progress, {
@@ -100,6 +109,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     loopDelay.enable();
     await monitor.start();
     if (!validate) watcher.start();
+    series.start();
+    const seriesTimer = setInterval(() => series.sample(), 1000).unref();
     let windowed: { terminal: number; resources: ResourceUsage[] } | undefined;
     const window = options.windowSeconds
       ? (async () => {
@@ -131,6 +142,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const histogramAfter = histogramBefore && (await readHistogram(options.gatewayUrl, route, expectStatus).catch(() => undefined));
     await window;
     const stuck = validate ? [] : await watcher.drain(options.drainTimeoutSeconds * 1000);
+    clearInterval(seriesTimer);
+    const runSeries = await series.finish();
     stopProgress();
     const resources = windowed?.resources ?? (await monitor.stop(counters.accepted));
 
@@ -162,8 +175,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       reconciliation,
       reads,
       resources,
+      series: runSeries,
     };
   } finally {
+    await queueDepth?.close();
     await pool.close();
     await db.end();
   }

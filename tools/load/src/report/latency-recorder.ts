@@ -19,13 +19,18 @@ export class LatencyRecorder {
     this.values[this.size++] = ms;
   }
 
-  summary(): LatencySummary {
-    if (this.size === 0) return { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN };
-    const sorted = this.values.slice(0, this.size).sort();
-    const at = (q: number) => sorted[Math.min(this.size - 1, Math.ceil(q * this.size) - 1)];
+  /**
+   * The samples recorded between the from-th and the to-th (all of them by default): samples are
+   * kept in the order they were recorded, so a slice is a stretch of time.
+   */
+  summary(from = 0, to = this.size): LatencySummary {
+    const size = Math.max(0, Math.min(to, this.size) - from);
+    if (size === 0) return { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN };
+    const sorted = this.values.slice(from, from + size).sort();
+    const at = (q: number) => sorted[Math.min(size - 1, Math.ceil(q * size) - 1)];
     let sum = 0;
     for (const v of sorted) sum += v;
-    return { count: this.size, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[this.size - 1], mean: sum / this.size };
+    return { count: size, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[size - 1], mean: sum / size };
   }
 }
 
