@@ -85,6 +85,17 @@ describe('the order waterfall', () => {
     expect(w.traces.find((t) => t.traceId === 'eeee')).toMatchObject({ role: 'linked from the order', spans: [{ status: 'ERROR' }] });
   });
 
+  it('when a batch trace holds more spans than a call takes arguments, then it is still drawn', () => {
+    const children = Array.from({ length: 200_000 }, (_, i) => span('ffff', `f${i + 1}`, 'p1', 'reserve line', 1 + i / 1000, 1, { references: [childOf('ffff', 'f0')] }));
+    const big: JaegerTrace = { traceID: 'ffff', processes: { p1: { serviceName: 'inventory-service' } }, spans: [span('ffff', 'f0', 'p1', 'batch', 0, 300, { tags: orderTag() }), ...children] };
+
+    const w = buildWaterfall(ORDER, [big]);
+
+    expect(w.traces[0].spans).toHaveLength(200_001);
+    expect(w.durationMs).toBe(300);
+    expect(renderWaterfall(w).split('\n')).toHaveLength(200_006);
+  });
+
   it('when nothing is found, then the waterfall is empty', () => {
     expect(buildWaterfall(ORDER, [])).toEqual({ orderId: ORDER, startTime: 0, durationMs: 0, traces: [] });
   });

@@ -52,7 +52,7 @@ export async function findOrderTraces({ jaegerUrl, orderId, lookbackMs, limit, n
   keep((await Promise.all([...linkedTo].map((id) => get<JaegerTrace[]>(`/api/traces/${encodeURIComponent(id)}`)))).flatMap((t) => t ?? []));
 
   const carrierIds = new Set(carriers.map((t) => t.traceID));
-  const since = String(Math.min(...carriers.flatMap((t) => t.spans.map((s) => s.startTime))));
+  const since = String(carriers.reduce((min, t) => t.spans.reduce((m, s) => Math.min(m, s.startTime), min), Infinity));
   const recent = (await Promise.all(services.map((service) => search({ service, start: since, end: window.end })))).flat();
   keep(recent.filter((t) => !found.has(t.traceID) && t.spans.some((s) => spanLinks(s).some((l) => carrierIds.has(l.traceId)))));
 

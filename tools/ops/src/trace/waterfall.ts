@@ -48,6 +48,9 @@ interface FlatSpan {
 }
 
 const ms = (micros: number): number => micros / 1000;
+// Not Math.min(...xs): a search of 100 traces of a busy batch can hold more spans than a call's arguments.
+const first = (spans: FlatSpan[]): number => spans.reduce((min, { span }) => Math.min(min, span.startTime), Infinity);
+const last = (spans: FlatSpan[]): number => spans.reduce((max, { span }) => Math.max(max, span.startTime + span.duration), -Infinity);
 
 /**
  * One picture of the traces an order went through. The same trace may come back from several
@@ -63,8 +66,8 @@ export function buildWaterfall(orderId: string, found: JaegerTrace[]): Waterfall
   }
   const all = [...byTrace.values()].flatMap((spans) => [...spans.values()]);
   if (all.length === 0) return { orderId, startTime: 0, durationMs: 0, traces: [] };
-  const startTime = Math.min(...all.map(({ span }) => span.startTime));
-  const endTime = Math.max(...all.map(({ span }) => span.startTime + span.duration));
+  const startTime = first(all);
+  const endTime = last(all);
   const names = new Map(all.map(({ span, service }) => [`${span.traceID}/${span.spanID}`, `${service} ${span.operationName}`]));
 
   const carriers = new Set(all.filter(({ span }) => String(tagValue(span, ORDER_ID_ATTRIBUTE) ?? '') === orderId).map(({ span }) => span.traceID));
@@ -76,8 +79,8 @@ export function buildWaterfall(orderId: string, found: JaegerTrace[]): Waterfall
 
   const traces = [...byTrace.entries()].map(([traceId, spanMap]): WaterfallTrace => {
     const spans = [...spanMap.values()];
-    const traceStart = Math.min(...spans.map(({ span }) => span.startTime));
-    const traceEnd = Math.max(...spans.map(({ span }) => span.startTime + span.duration));
+    const traceStart = first(spans);
+    const traceEnd = last(spans);
     return {
       traceId,
       role: roleOf(traceId, spans),
@@ -114,7 +117,9 @@ function inTreeOrder(spans: Map<string, FlatSpan>): { flat: FlatSpan; depth: num
   for (const flat of spans.values()) {
     const parent = parentOf(flat);
     const key = parent !== undefined && spans.has(parent) ? parent : undefined;
-    children.set(key, [...(children.get(key) ?? []), flat]);
+    const siblings = children.get(key) ?? [];
+    siblings.push(flat);
+    children.set(key, siblings);
   }
   const byStart = (a: FlatSpan, b: FlatSpan): number => a.span.startTime - b.span.startTime || a.span.spanID.localeCompare(b.span.spanID);
   const out: { flat: FlatSpan; depth: number; parentSpanId?: string }[] = [];
@@ -137,9 +142,10 @@ const MAX_OPERATION = 48;
 /** The waterfall as terminal text: a header per trace, one line per span, links and error messages under their span. */
 export function renderWaterfall(w: Waterfall, { barWidth = BAR_WIDTH } = {}): string {
   const spans = w.traces.flatMap((t) => t.spans);
-  const nameWidth = Math.max('SERVICE'.length, ...spans.map((s) => 2 * s.depth + s.service.length));
-  const opWidth = Math.min(MAX_OPERATION, Math.max('OPERATION'.length, ...spans.map((s) => s.operation.length)));
-  const numWidth = Math.max('DURATION ms'.length, ...spans.map((s) => s.durationMs.toFixed(1).length));
+  const widest = (header: string, width: (s: WaterfallSpan) => number): number => spans.reduce((w, s) => Math.max(w, width(s)), header.length);
+  const nameWidth = widest('SERVICE', (s) => 2 * s.depth + s.service.length);
+  const opWidth = Math.min(MAX_OPERATION, widest('OPERATION', (s) => s.operation.length));
+  const numWidth = widest('DURATION ms', (s) => Math.max(s.offsetMs.toFixed(1).length, s.durationMs.toFixed(1).length));
   const line = (name: string, op: string, offset: string, duration: string, status: string, bar: string): string =>
     `${name.padEnd(nameWidth)}  ${op.padEnd(opWidth)}  ${offset.padStart(numWidth)}  ${duration.padStart(numWidth)}  ${status.padEnd(6)}  ${bar}`.trimEnd();
   const bar = (s: WaterfallSpan): string => {
