@@ -4,12 +4,15 @@
 # metrics adapter, and unpacks Debian's prometheus. A binary already in the cache is not rebuilt.
 #
 # kubernetes, etcd and KEDA cannot be `go install`ed: their modules carry replace directives that
-# Go ignores outside the main module. Each gets a small wrapper module (src/<name>-<version>) that
-# requires it and restates those replaces: local paths (k8s.io/* staging, etcd's sibling modules)
-# become the published module at the matching version, other replaces are copied as they are.
+# Go ignores outside the main module. Each gets a small wrapper module (src/<name>-<version>, see
+# scripts/lib/go-wrapper.sh).
 set -euo pipefail
 # shellcheck source=scripts/cluster/versions.sh
 source "$(dirname "$0")/versions.sh"
+# shellcheck source=scripts/lib/go-wrapper.sh
+source "$(dirname "$0")/../lib/go-wrapper.sh"
+# shellcheck source=scripts/lib/debian-prometheus.sh
+source "$(dirname "$0")/../lib/debian-prometheus.sh"
 
 export GOFLAGS="-trimpath -mod=mod"
 # Go's build cache stays outside the repository (default ~/.cache/go-build), shared between runs.
@@ -19,61 +22,10 @@ mkdir -p "$CLUSTER_SRC" "$CLUSTER_BIN"
 say() { echo "toolchain: $*" >&2; }
 
 # wrapper NAME VERSION MODULE LOCAL_REPLACE_VERSION PACKAGE...: writes src/NAME-VERSION.
-wrapper() {
-  local name="$1" version="$2" module="$3" local_version="$4"; shift 4
-  local dir="$CLUSTER_SRC/$name-$version"
-  [[ -f "$dir/go.sum" && -f "$dir/.complete" ]] && return 0
-  say "generating wrapper module $dir"
-  rm -rf "$dir" && mkdir -p "$dir"
-  {
-    echo '//go:build tools'
-    echo 'package tools'
-    echo 'import ('
-    for pkg in "$@"; do echo "  _ \"$pkg\""; done
-    echo ')'
-  } > "$dir/tools.go"
-  (
-    cd "$dir"
-    go mod init "local/toolchain/$name-$version" >/dev/null 2>&1
-    go mod edit -require "$module@$version"
-    local modfile
-    modfile="$(go mod download -json "$module@$version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')"
-    # Each replace of the upstream go.mod, as "old new newVersion" (newVersion empty for a path).
-    go mod edit -json "$modfile" | python3 -c '
-import json, sys
-for r in json.load(sys.stdin).get("Replace") or []:
-    old = r["Old"]["Path"] + ("@" + r["Old"]["Version"] if r["Old"].get("Version") else "")
-    print(old, r["New"]["Path"], r["New"].get("Version", ""))' |
-    while read -r old new newversion; do
-      if [[ -z "$newversion" ]]; then
-        [[ -n "$local_version" ]] || continue
-        # Only modules of the same major version are published at it (etcd's go.mod also points
-        # go.etcd.io/etcd, a v0 path, at its repository root).
-        major="${local_version#v}" major="${major%%.*}"
-        [[ "$major" -lt 2 || "$old" == */v"$major" ]] || continue
-        go mod edit -replace "$old=$old@$local_version"
-      else
-        go mod edit -replace "$old=$new@$newversion"
-      fi
-    done
-    nice go mod tidy >/dev/null
-  )
-  touch "$dir/.complete"
-}
+wrapper() { go_wrapper_module "$CLUSTER_SRC/$1-$2" "$3" "$2" "$4" "${@:5}"; }
 
 # build NAME VERSION OUT_DIR LDFLAGS PACKAGE:BINARY...
-build() {
-  local name="$1" version="$2" out="$3" ldflags="$4"; shift 4
-  local spec pkg bin
-  for spec in "$@"; do
-    pkg="${spec%%:*}" bin="${spec##*:}"
-    [[ -x "$out/$bin" ]] && continue
-    say "building $bin ($pkg@$version); a cold build takes minutes"
-    mkdir -p "$out"
-    (cd "$CLUSTER_SRC/$name-$version" && nice go build -ldflags "$ldflags" -o "$out/$bin.tmp" "$pkg")
-    mv "$out/$bin.tmp" "$out/$bin"
-  done
-}
+build() { go_wrapper_build "$CLUSTER_SRC/$1-$2" "$3" "$4" "${@:5}"; }
 
 have_all() { local d="$1"; shift; for b in "$@"; do [[ -x "$d/$b" ]] || return 1; done; }
 
@@ -112,12 +64,8 @@ if ! have_all "$KEDA_BIN" keda keda-adapter; then
     github.com/kedacore/keda/v2/cmd/operator:keda github.com/kedacore/keda/v2/cmd/adapter:keda-adapter
 fi
 
-if ! have_all "$PROMETHEUS_BIN" prometheus; then
-  say "unpacking Debian's prometheus $PROMETHEUS_DEB_VERSION"
-  tmp="$(mktemp -d)"
-  (cd "$tmp" && apt-get download "prometheus=$PROMETHEUS_DEB_VERSION" >/dev/null && dpkg-deb -x prometheus_*.deb root)
-  mkdir -p "$PROMETHEUS_BIN" && cp "$tmp/root/usr/bin/prometheus" "$PROMETHEUS_BIN/prometheus"
-  rm -rf "$tmp"
+if ! have_all "$PROMETHEUS_BIN" prometheus promtool; then
+  debian_prometheus_unpack "$PROMETHEUS_DEB_VERSION" "$PROMETHEUS_BIN" prometheus promtool
 fi
 
 # kwok's stage configurations come from its module (no stages: kwok exits "no stages found").

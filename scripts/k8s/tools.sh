@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the offline validation toolchain (helm, kubeconform, strict core schemas, operator schemas).
+# Installs the offline validation toolchain (helm, kubeconform, strict core schemas, operator schemas,
+# promtool for the alert rules).
 # Idempotent and quiet: a second run only checks versions and prints nothing.
 set -euo pipefail
 # shellcheck source=scripts/k8s/env.sh
@@ -42,3 +43,4 @@ PY
 fi
 
 bash "$(dirname "$0")/operator-crds.sh" >/dev/null
+bash "$(dirname "$0")/../observe/promtool.sh" >/dev/null
