@@ -164,7 +164,8 @@ export class BatchConsumer {
    */
   private handleTraced(messages: ConsumeMessage[]): Promise<Settlement[]> {
     const contexts = messages.map(messageContext);
-    const links = contexts.map((ctx) => linkTo(ctx)).filter(isLink);
+    // A lone message is the parent, not a link (a link to the parent itself reads as a second parent).
+    const links = messages.length === 1 ? [] : contexts.map((ctx) => linkTo(ctx)).filter(isLink);
     return inSpan(
       `process ${this.options.queue}`,
       {

@@ -8,3 +8,4 @@ export * from './ports';
 export * from './platform';
 export * from './tcp-proxy';
 export * from './poll';
+export * from './jaeger';
