@@ -5,7 +5,7 @@
 #   /app/package.json                       root manifest (declares the workspaces)
 #   /app/node_modules/                      production dependencies of the libs and services (npm ci --omit=dev);
 #                                           node_modules/@shop/* are symlinks to ../../libs/* and ../../services/*
-#   /app/libs/<lib>/package.json, dist/     contracts, platform, messaging (compiled)
+#   /app/libs/<lib>/package.json, dist/     contracts, demo-data (the seed Jobs' ids), platform, messaging (compiled)
 #   /app/services/<service>/package.json, dist/   only the image's own service
 #   CMD ["node", "--require", "@shop/platform/preload", "services/<service>/dist/main.js"]
 #                                           (the preload starts OpenTelemetry first, when OTEL_EXPORTER_OTLP_ENDPOINT is set)
@@ -25,6 +25,7 @@ WORKDIR /app
 FROM base AS manifests
 COPY package.json package-lock.json .npmrc ./
 COPY libs/contracts/package.json libs/contracts/
+COPY libs/demo-data/package.json libs/demo-data/
 COPY libs/platform/package.json libs/platform/
 COPY libs/messaging/package.json libs/messaging/
 COPY services/api-gateway/package.json services/api-gateway/
@@ -51,7 +52,7 @@ FROM ${DIST_STAGE} AS dist
 FROM manifests AS prod-deps
 # Production dependencies of the libs and services only (not of tools/ or the root's dev tooling).
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
-    --workspace=libs/contracts --workspace=libs/platform --workspace=libs/messaging \
+    --workspace=libs/contracts --workspace=libs/demo-data --workspace=libs/platform --workspace=libs/messaging \
     --workspace=services/api-gateway --workspace=services/order-management \
     --workspace=services/customer-service --workspace=services/inventory-service
 # Collect node_modules wherever npm put them (root, or nested in a workspace on version conflicts).
@@ -66,6 +67,8 @@ COPY --from=prod-deps /app/package.json ./
 # in the cluster the root filesystem is read-only anyway.
 COPY --from=dist --chown=10001:10001 /app/libs/contracts/package.json libs/contracts/
 COPY --from=dist --chown=10001:10001 /app/libs/contracts/dist libs/contracts/dist
+COPY --from=dist --chown=10001:10001 /app/libs/demo-data/package.json libs/demo-data/
+COPY --from=dist --chown=10001:10001 /app/libs/demo-data/dist libs/demo-data/dist
 COPY --from=dist --chown=10001:10001 /app/libs/platform/package.json libs/platform/
 COPY --from=dist --chown=10001:10001 /app/libs/platform/dist libs/platform/dist
 COPY --from=dist --chown=10001:10001 /app/libs/messaging/package.json libs/messaging/

@@ -4,7 +4,7 @@ const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescri
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@shop/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src', '^@shop/test-kit$': '<rootDir>/tools/test-kit/src' },
+  moduleNameMapper: { '^@shop/(contracts|demo-data|platform|messaging)$': '<rootDir>/libs/$1/src', '^@shop/test-kit$': '<rootDir>/tools/test-kit/src' },
   testMatch: ['<rootDir>/{libs,services,tools}/*/{src,test}/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   // tests/cluster needs the control plane of `npm run test:cluster` (jest.cluster.config.js).
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/cluster/'],

@@ -15,7 +15,7 @@ CACHE=${CLUSTER_CACHE_DIR:-$HOME/.cache/order-platform/cluster}
 STATE=${CLUSTER_STATE_DIR:?set CLUSTER_STATE_DIR}/node
 IMAGE_TAG=${IMAGE_TAG:-cluster-test}
 SERVICES=(api-gateway order-management customer-service inventory-service)
-LIBS=(contracts platform messaging)
+LIBS=(contracts demo-data platform messaging)
 PORTS=([0]=3000 [1]=3001 [2]=3002 [3]=3003)
 SOCK=$STATE/containerd/containerd.sock
 CTR=(ctr --address "$SOCK" --namespace k8s.io)

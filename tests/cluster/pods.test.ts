@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { demoCustomerId, demoProductId } from '@shop/contracts';
+import { demoCustomerId, demoProductId } from '@shop/demo-data';
 import {
   cgroupValue,
   chartDir,

@@ -10,7 +10,7 @@ import { freePort, services, testEnv, waitReady } from '@shop/test-kit';
  * A runtime import of a dev dependency, or a file the image does not copy, fails here.
  */
 const root = path.resolve(__dirname, '../..');
-const libs = ['contracts', 'platform', 'messaging'];
+const libs = ['contracts', 'demo-data', 'platform', 'messaging'];
 let layout: string;
 
 beforeAll(() => {

@@ -5,5 +5,4 @@ export * from './compiled-schema';
 export * from './order-messages';
 export * from './rpc-methods';
 export * from './rpc-results';
-export * from './demo-data';
 export { v7 as newId, parse as uuidBytes, stringify as uuidString } from 'uuid';

@@ -1,4 +1,7 @@
-import { demoProductId, inventoryRpc, newId, placeOrderCommandSchema } from '../src';
+import { randomUUID } from 'node:crypto';
+import { inventoryRpc, newId, placeOrderCommandSchema } from '../src';
+
+const productId = randomUUID();
 
 // The gateway's side of the PlaceOrder contract is tested where its schema lives:
 // services/api-gateway/test/command-contract.test.ts.
@@ -8,8 +11,8 @@ describe('compiled message schemas', () => {
       orderId: `{${newId()}}`,
       customerId: newId().toUpperCase(),
       items: [
-        { productId: demoProductId(1), quantity: 2 },
-        { productId: demoProductId(1), quantity: 0 },
+        { productId: productId, quantity: 2 },
+        { productId: productId, quantity: 0 },
       ],
       shippingAddress: { line1: 'Main St 1', city: 'Berlin', country: 'DEU' },
       acceptedAt: '2026-13-01T00:00:00Z',
@@ -25,7 +28,7 @@ describe('compiled message schemas', () => {
   });
 
   it('when a reserve request names an order twice, then it is refused; a valid one passes unchanged', () => {
-    const order = { orderId: newId(), items: [{ productId: demoProductId(1), quantity: 1 }] };
+    const order = { orderId: newId(), items: [{ productId: productId, quantity: 1 }] };
 
     expect(inventoryRpc.reserve.schema.validate({ orders: [order, order] }).error?.message).toContain('"orders" contains a duplicate orderId');
     expect(inventoryRpc.reserve.schema.validate({ orders: [order] })).toEqual({ value: { orders: [order] } });

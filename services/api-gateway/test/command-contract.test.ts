@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { demoProductId, placeOrderCommandSchema, type PlaceOrderCommand } from '@shop/contracts';
+import { placeOrderCommandSchema, type PlaceOrderCommand } from '@shop/contracts';
+import { demoProductId } from '@shop/demo-data';
 import { createPlaceOrder } from '../src/domain/place-order.use-case';
 import { createOrderIds } from '../src/domain/order-ids';
 import { placeOrderBody } from '../src/entry-points/http/orders.routes';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { demoCustomerId, uuid } from '@shop/contracts';
+import { uuid } from '@shop/contracts';
+import { demoCustomerId } from '@shop/demo-data';
 import { configOrExit } from '@shop/platform';
 import { loadGatewayConfig } from '../config';
 import { demoAdminId, signToken } from '../domain/tokens';

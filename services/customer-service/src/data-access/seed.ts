@@ -1,4 +1,4 @@
-import { demoCustomerCount, demoCustomerId } from '@shop/contracts';
+import { demoCustomerCount, demoCustomerId } from '@shop/demo-data';
 import { configOrExit, createLogger } from '@shop/platform';
 import { loadCustomerServiceConfig } from '../config';
 import { createCustomerDataSource } from './data-source';

@@ -1,4 +1,4 @@
-import { demoProductCount, demoProductId } from '@shop/contracts';
+import { demoProductCount, demoProductId } from '@shop/demo-data';
 import { configOrExit, createLogger } from '@shop/platform';
 import { loadInventoryServiceConfig } from '../config';
 import { createInventoryDataSource } from './data-source';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type ConfirmChannel } from 'amqplib';
-import { demoCustomerId } from '@shop/contracts';
+import { demoCustomerId } from '@shop/demo-data';
 import { inStockProducts } from '../load/order-mix';
 
 /** A PlaceOrder command of the usual size: three lines, no address. */

@@ -1,4 +1,4 @@
-import { demoProductCount, demoProductId } from '@shop/contracts';
+import { demoProductCount, demoProductId } from '@shop/demo-data';
 
 export interface OrderBody {
   items: Array<{ productId: string; quantity: number }>;
