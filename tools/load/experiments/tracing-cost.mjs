@@ -1,0 +1,68 @@
+// Experiment: what tracing costs the pipeline. Round by round, in rotating order, the same load
+// (`npm run load -- --spawn --fresh`) runs against
+//   before  the code before tracing existed (a worktree of --baseline, built once),
+//   off     this code with no OTLP endpoint (the default: the SDK is not even loaded),
+//   0.1     OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1, to a local Jaeger,
+//   1.0     every trace exported to that Jaeger,
+// and prints processed orders/s per run, the median per mode and each mode against `before` / `off`.
+//   node tools/load/experiments/tracing-cost.mjs [--rounds 3] [--orders 20000] [--baseline REF]
+// Needs the test profile's broker and database (KEEP_INFRA=1 npm test -- x starts them) and the
+// cached Jaeger (scripts/observe/jaeger.sh build).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, orders: { type: 'string', default: '20000' }, baseline: { type: 'string' } } });
+const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+// Default baseline: the parent of the commit that added the tracing SDK.
+const baseline = values.baseline ?? `${git('log', '--diff-filter=A', '--format=%H', '--', 'libs/platform/src/tracing/sdk.ts').split('\n').pop()}^`;
+// Outside the repository, so that no test runner or linter finds a second copy of the code.
+const baselineDir = path.join(homedir(), '.cache', 'order-platform', `tracing-cost-baseline-${git('rev-parse', '--short', baseline)}`);
+
+if (!existsSync(path.join(baselineDir, 'package.json'))) {
+  console.error(`building the baseline ${git('rev-parse', '--short', baseline)} in ${baselineDir}`);
+  git('worktree', 'add', '--force', '--detach', baselineDir, baseline);
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: baselineDir, stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '-b'], { cwd: baselineDir, stdio: 'inherit' });
+}
+
+const jaeger = path.join(root, 'scripts', 'observe', 'jaeger.sh');
+execFileSync('bash', [jaeger, 'up'], { stdio: 'inherit' });
+const endpoint = 'http://127.0.0.1:4318';
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
+const modes = {
+  before: { cwd: baselineDir, env: clean },
+  off: { cwd: root, env: clean },
+  '0.1': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+  '1.0': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
+};
+
+const results = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
+try {
+  const names = Object.keys(modes);
+  for (let round = 0; round < Number(values.rounds); round += 1) {
+    for (let i = 0; i < names.length; i += 1) {
+      const mode = names[(i + round) % names.length];
+      const { cwd, env } = modes[mode];
+      const run = spawnSync(process.execPath, ['tools/load/bin/load.js', '--spawn', '--fresh', '--orders', values.orders, '--json', '--progress', 'none'], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      if (run.status !== 0) throw new Error(`${mode}: load failed\n${run.stderr.slice(-2000)}`);
+      const result = JSON.parse(run.stdout);
+      const { lost, duplicated } = result.reconciliation;
+      results[mode].push(result.processedPerSecond);
+      console.log(`round ${round + 1} ${mode.padEnd(6)} processed/s ${result.processedPerSecond.toFixed(0)}  accepted/s ${result.acceptedPerSecond.toFixed(0)}  lost ${lost}  duplicated ${duplicated}`);
+    }
+  }
+} finally {
+  execFileSync('bash', [jaeger, 'down'], { stdio: 'inherit' });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const m = Object.fromEntries(Object.entries(results).map(([k, xs]) => [k, median(xs)]));
+const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(1)} %`;
+console.log(`\nmedian processed/s over ${values.rounds} rounds of ${values.orders} orders (baseline ${git('rev-parse', '--short', baseline)})`);
+for (const mode of Object.keys(modes)) {
+  console.log(`  ${mode.padEnd(6)} ${m[mode].toFixed(0).padStart(6)}   vs before ${pct(m[mode], m.before).padStart(8)}   vs off ${pct(m[mode], m.off).padStart(8)}`);
+}
