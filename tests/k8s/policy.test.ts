@@ -196,3 +196,29 @@ describe('the policy checks catch a bad manifest', () => {
     ]);
   });
 });
+
+describe('tracing in the chart', () => {
+  const services = ['api-gateway', 'order-management', 'customer-service', 'inventory-service'];
+  const configOf = (docs: K8sObject[], svc: string) => find(docs, 'ConfigMap', `${RELEASE}-${svc}`)!.data as Record<string, string>;
+
+  it('when the prod values are rendered, then every service sends 10% of its traces to the collector, and a NetworkPolicy lets it', () => {
+    const docs = renderedDocs('prod');
+    for (const svc of services) {
+      expect(configOf(docs, svc)).toMatchObject({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability.svc:4318',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.1',
+        OTEL_SERVICE_NAME: svc,
+      });
+    }
+    const policy = find(docs, 'NetworkPolicy', `${RELEASE}-tracing`)!;
+    expect(policy.spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 4318 }]);
+    expect(policy.spec.egress[0].to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'observability' });
+  });
+
+  it('when the default values are rendered, then tracing is off: no OTEL variable and no tracing policy', () => {
+    const docs = renderedDocs('default');
+    for (const svc of services) expect(Object.keys(configOf(docs, svc)).filter((k) => k.startsWith('OTEL_'))).toEqual([]);
+    expect(find(docs, 'NetworkPolicy', `${RELEASE}-tracing`)).toBeUndefined();
+  });
+});
