@@ -7,7 +7,8 @@ import { createOrdersDataSource } from './data-access/data-source';
 import { createOrderRepository } from './data-access/order.repository';
 import { createOutbox } from './data-access/outbox.repository';
 import { createCancelOrder, createCancelUnrecordedOrder } from './domain/cancel-order.use-case';
-import { createClaimIdempotencyKey } from './domain/claim-idempotency-key.use-case';
+import { createClaimIdempotencyKey, createExpireIdempotencyKeys } from './domain/claim-idempotency-key.use-case';
+import { scheduleIdempotencyKeyExpiry } from './entry-points/scheduled/idempotency-key-expiry.job';
 import { createOrderQueries } from './domain/order-queries.use-cases';
 import { createPlaceOrders } from './domain/place-orders.use-case';
 import { createRejectInvalidOrder } from './domain/reject-invalid-order.use-case';
@@ -75,7 +76,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     logger,
     metrics,
     prefetch: config.rpcPrefetch,
-    methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel, cancelUnrecorded, createClaimIdempotencyKey({ db, orders })),
+    methods: orderRpcMethods(createOrderQueries({ db, orders }), cancel, cancelUnrecorded, createClaimIdempotencyKey({ db, orders, retentionS: config.idempotencyKeyRetentionS })),
   });
   const handle = handlePlaceOrders({
     placeOrders: async (commands) => {
@@ -110,6 +111,12 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   for (const consumer of consumers) await consumer.start();
   await broker.start();
   relay.start();
+  const keyExpiry = scheduleIdempotencyKeyExpiry({
+    expire: createExpireIdempotencyKeys({ db, orders, retentionS: config.idempotencyKeyRetentionS }),
+    everyMs: config.idempotencySweepMs,
+    logger,
+  });
+  keyExpiry.start();
 
   let draining = false;
   const ready = () => !draining && database.up && rpcClient.isReady && rpcServer.isConsuming && consumers.every((c) => c.isConsuming);
@@ -121,6 +128,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
       draining = true;
       await Promise.all([...consumers.map((c) => c.stop()), rpcServer.stop()]);
       await relay.stop();
+      await keyExpiry.stop();
       await Promise.all([rpcClient.close(), publisher.close()]);
       await broker.close();
       database.stop();

@@ -14,6 +14,8 @@ interface OwnEnv {
   OUTBOX_SWEEP_MS: number;
   OUTBOX_BATCH_SIZE: number;
   MAX_RETRIES: number;
+  IDEMPOTENCY_KEY_RETENTION_S: number;
+  IDEMPOTENCY_SWEEP_MS: number;
 }
 
 export const loadOrderManagementConfig = (env: Record<string, string | undefined>) =>
@@ -37,6 +39,10 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       OUTBOX_SWEEP_MS: Joi.number().integer().min(5).max(60_000).default(1000),
       OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
       MAX_RETRIES: Joi.number().integer().min(0).max(100).default(10),
+      // An Idempotency-Key is kept this long (24 h, as the IETF draft suggests); a retry after that
+      // places a new order. Expired keys are deleted in batches every IDEMPOTENCY_SWEEP_MS.
+      IDEMPOTENCY_KEY_RETENTION_S: Joi.number().integer().min(60).max(30 * 86_400).default(86_400),
+      IDEMPOTENCY_SWEEP_MS: Joi.number().integer().min(100).max(3_600_000).default(60_000),
     },
     (raw: OwnEnv) => ({
       httpPort: raw.HTTP_PORT,
@@ -51,6 +57,8 @@ export const loadOrderManagementConfig = (env: Record<string, string | undefined
       outboxSweepMs: raw.OUTBOX_SWEEP_MS,
       outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
       maxRetries: raw.MAX_RETRIES,
+      idempotencyKeyRetentionS: raw.IDEMPOTENCY_KEY_RETENTION_S,
+      idempotencySweepMs: raw.IDEMPOTENCY_SWEEP_MS,
     }),
   );
 

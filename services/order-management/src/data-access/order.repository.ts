@@ -87,16 +87,20 @@ export function createOrderRepository(): OrderRepository {
       return rows[0] && toOrder(rows[0]);
     },
 
-    async claimIdempotencyKey(tx, { customerId, key, requestHash, orderId }) {
+    async claimIdempotencyKey(tx, { customerId, key, requestHash, orderId }, retentionS) {
+      // An expired key that the sweep has not deleted yet is taken over as if it were gone.
       const rows: Array<{ order_id: string; request_hash: string }> = await tx.query(
         `WITH claimed AS (
            INSERT INTO idempotency_keys (customer_id, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (customer_id, key) DO NOTHING RETURNING order_id, request_hash)
+           ON CONFLICT (customer_id, key) DO UPDATE
+             SET request_hash = EXCLUDED.request_hash, order_id = EXCLUDED.order_id, created_at = now()
+             WHERE idempotency_keys.created_at < now() - make_interval(secs => $5)
+           RETURNING order_id, request_hash)
          SELECT order_id, request_hash FROM claimed
          UNION ALL
          SELECT order_id, request_hash FROM idempotency_keys WHERE customer_id = $1 AND key = $2
          LIMIT 1`,
-        [customerId, key, requestHash, orderId],
+        [customerId, key, requestHash, orderId, retentionS],
       );
       // A concurrent claim that committed while we waited on its key is not in this statement's
       // snapshot; a fresh statement sees it.
@@ -104,6 +108,17 @@ export function createOrderRepository(): OrderRepository {
         rows[0] ??
         (await tx.query(`SELECT order_id, request_hash FROM idempotency_keys WHERE customer_id = $1 AND key = $2`, [customerId, key]))[0];
       return { orderId: row.order_id, requestHash: row.request_hash };
+    },
+
+    async deleteExpiredIdempotencyKeys(tx, retentionS, limit) {
+      const [, count]: [unknown, number] = await tx.query(
+        `DELETE FROM idempotency_keys WHERE (customer_id, key) IN (
+           SELECT customer_id, key FROM idempotency_keys
+           WHERE created_at < now() - make_interval(secs => $1)
+           LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [retentionS, limit],
+      );
+      return count;
     },
   };
 }

@@ -51,7 +51,14 @@ export interface OrderRepository {
   setStatus(tx: Tx, orderId: string, status: Order['status']): Promise<Order>;
   /** Records an order as CANCELLED before its command arrived; undefined if the id is known already. */
   insertCancelled(tx: Tx, order: { orderId: string; customerId: string; acceptedAt: string }, currency: string): Promise<Order | undefined>;
-  claimIdempotencyKey(tx: Tx, claim: { customerId: string; key: string; requestHash: string; orderId: string }): Promise<{ orderId: string; requestHash: string }>;
+  /** A key older than retentionS is expired: claiming it again starts over. */
+  claimIdempotencyKey(
+    tx: Tx,
+    claim: { customerId: string; key: string; requestHash: string; orderId: string },
+    retentionS: number,
+  ): Promise<{ orderId: string; requestHash: string }>;
+  /** Deletes at most `limit` keys older than retentionS; returns how many. */
+  deleteExpiredIdempotencyKeys(tx: Tx, retentionS: number, limit: number): Promise<number>;
 }
 
 export interface Outbox {
