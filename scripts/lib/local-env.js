@@ -7,6 +7,29 @@ const defaultPorts = { 'api-gateway': 3000, 'order-management': 3001, 'customer-
 const DEV_JWT_SECRET = 'local-development-secret-not-for-production';
 
 /**
+ * The test profile's broker node and database cluster. PLATFORM_TEST_SLOT=n (1, 2, ...) gives a
+ * second test set-up its own node, cluster and ports (+1000 × n), so two test runs on one machine
+ * (two checkouts, say) never share a queue.
+ */
+function testInfrastructure(slot) {
+  if (!Number.isInteger(slot) || slot < 0 || slot > 9) throw new Error(`PLATFORM_TEST_SLOT must be 0 to 9, not ${process.env.PLATFORM_TEST_SLOT}`);
+  const node = slot === 0 ? 'order-platform-test' : `order-platform-test-${slot}`;
+  const offset = slot * 1000;
+  return {
+    rabbitmq: {
+      node,
+      port: 5682 + offset,
+      managementPort: 15682 + offset,
+      prometheusPort: 15702 + offset,
+      vhost: 'platform-test',
+      // infra.sh gives a node other than the default one its own directory under /var/lib/rabbitmq.
+      pidFile: `/var/lib/rabbitmq/${node}/pid`,
+    },
+    postgres: { cluster: slot === 0 ? 'platform-test' : `platform-test-${slot}`, port: 5442 + offset, databaseSuffix: '_test' },
+  };
+}
+
+/**
  * Where each profile's broker and database live (scripts/infra.sh starts them). The test profile
  * has a RabbitMQ node and a PostgreSQL cluster of its own, so that tests which stop a broker or
  * restart a database never touch what `npm start` runs.
@@ -16,18 +39,7 @@ const infrastructure = {
     rabbitmq: { node: 'rabbit', port: 5672, managementPort: 15672, prometheusPort: 15692, vhost: 'platform' },
     postgres: { cluster: '', port: 5432, databaseSuffix: '' },
   },
-  test: {
-    rabbitmq: {
-      node: 'order-platform-test',
-      port: 5682,
-      managementPort: 15682,
-      prometheusPort: 15702,
-      vhost: 'platform-test',
-      // infra.sh gives a node other than the default one its own directory under /var/lib/rabbitmq.
-      pidFile: '/var/lib/rabbitmq/order-platform-test/pid',
-    },
-    postgres: { cluster: 'platform-test', port: 5442, databaseSuffix: '_test' },
-  },
+  test: testInfrastructure(Number(process.env.PLATFORM_TEST_SLOT ?? 0)),
 };
 
 /** The environment scripts/infra.sh reads for a profile. */
