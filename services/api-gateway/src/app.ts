@@ -11,6 +11,7 @@ import { createPlaceOrder, type PlaceOrder } from './domain/place-order.use-case
 import { createTokenVerifier, type TokenKey } from './domain/tokens';
 import { createAuth } from './entry-points/http/auth.middleware';
 import { customersRoutes } from './entry-points/http/customers.routes';
+import { inFlightCap, perCustomerRate, type OrderLimits } from './entry-points/http/order-limits';
 import { ordersRoutes } from './entry-points/http/orders.routes';
 import { productsRoutes } from './entry-points/http/products.routes';
 import { createOrderCommands } from './outbound/order-commands.publisher';
@@ -18,6 +19,7 @@ import { createCustomerService, createInventoryService, createOrderService } fro
 
 export interface GatewayDeps {
   logger: Logger;
+  orderLimits: OrderLimits;
   metrics: Metrics;
   tokens: TokenKey;
   placeOrder: PlaceOrder;
@@ -40,7 +42,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.disable('etag');
   app.use(httpMetrics(metrics));
   mountOpsRoutes(app, metrics, { ready: deps.ready });
-  app.use(ordersRoutes({ placeOrder: deps.placeOrder, orders: deps.orders, authenticated, metrics }));
+  const limits = [inFlightCap(deps.orderLimits, metrics), perCustomerRate(deps.orderLimits, metrics)];
+  app.use(ordersRoutes({ placeOrder: deps.placeOrder, orders: deps.orders, authenticated, limits, metrics }));
   app.use(productsRoutes({ catalog: deps.catalog, admin }));
   app.use(customersRoutes({ customers: deps.customers, authenticated, admin }));
   app.use(notFoundRoute);
@@ -76,6 +79,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
   const app = createGatewayApp({
     logger,
+    orderLimits: config.orderLimits,
     metrics,
     tokens: { secret: config.jwtSecret, issuer: config.jwtIssuer },
     placeOrder: createPlaceOrder({

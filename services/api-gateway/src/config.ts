@@ -10,6 +10,8 @@ interface Own {
   RPC_TIMEOUT_MS: number;
   GATEWAY_WORKERS: number;
   COMMANDS_PER_MESSAGE: number;
+  ORDER_RATE_PER_CUSTOMER: number;
+  MAX_ORDERS_IN_FLIGHT: number;
 }
 
 export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
@@ -24,6 +26,9 @@ export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
       RPC_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       GATEWAY_WORKERS: Joi.number().integer().min(1).max(64).default(1),
       COMMANDS_PER_MESSAGE: Joi.number().integer().min(1).max(maxCommandsPerMessage).default(100),
+      // Per gateway process; generous, so that only a runaway client meets it.
+      ORDER_RATE_PER_CUSTOMER: Joi.number().integer().min(1).max(1_000_000).default(200),
+      MAX_ORDERS_IN_FLIGHT: Joi.number().integer().min(1).max(1_000_000).default(20_000),
     },
     (raw: Own) => ({
       port: raw.PORT,
@@ -35,6 +40,7 @@ export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
       workers: raw.GATEWAY_WORKERS,
       /** PlaceOrder commands of one event-loop turn that share a message; 1 sends each alone. */
       commandsPerMessage: raw.COMMANDS_PER_MESSAGE,
+      orderLimits: { perCustomerPerSecond: raw.ORDER_RATE_PER_CUSTOMER, maxInFlight: raw.MAX_ORDERS_IN_FLIGHT },
     }),
   );
 

@@ -47,6 +47,8 @@ function refusalReason(err: unknown): string {
   const { status = 500, code } = err as { status?: number; code?: string };
   if (status === 401 || status === 403) return 'unauthorized';
   if (status === 422) return 'idempotency_key_reused';
+  if (status === 429) return 'rate_limited';
+  if (code === 'overloaded') return 'overloaded';
   if (code === 'upstream-timeout') return 'upstream_timeout';
   if (status === 503) return 'broker_unavailable';
   if (status >= 400 && status < 500) return 'validation';
@@ -57,10 +59,12 @@ export interface OrdersRouteDeps {
   placeOrder: PlaceOrder;
   orders: OrderUseCases;
   authenticated: RequestHandler;
+  /** Run before the body is read (order-limits.ts). */
+  limits: RequestHandler[];
   metrics: Metrics;
 }
 
-export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: OrdersRouteDeps): Router {
+export function ordersRoutes({ placeOrder, orders, authenticated, limits, metrics }: OrdersRouteDeps): Router {
   const accepted = metrics.counter('orders_accepted_total', 'Orders the broker confirmed and the gateway answered 202 for');
   const refused = metrics.counter('orders_refused_total', 'Order submissions answered with an error, by reason', ['reason']);
   const countRefusal: ErrorRequestHandler = (err, _req, _res, next) => {
@@ -78,7 +82,8 @@ export function ordersRoutes({ placeOrder, orders, authenticated, metrics }: Ord
     // The Location is a status monitor: Retry-After says when a poll is worth making.
     res.status(202).location(`/v1/orders/${orderId}`).set('Retry-After', PENDING_RETRY_AFTER_S).json({ orderId, status: 'PENDING' });
   };
-  router.post('/v1/orders', authenticated, ...jsonBody('16kb'), submit, countRefusal);
+  // Shedding and the customer's rate come before the body is read: a refused request costs little.
+  router.post('/v1/orders', authenticated, ...limits, ...jsonBody('16kb'), submit, countRefusal);
 
   // A dry run of POST /v1/orders: the same auth, parsing and validation, and nothing published.
   // Clients can check a cart before ordering; the benchmark uses it to measure the gateway alone.
