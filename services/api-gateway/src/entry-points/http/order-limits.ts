@@ -57,7 +57,9 @@ export function inFlightCap({ maxInFlight }: OrderLimits, metrics: Metrics): Req
     inFlight += 1;
     let done = false;
     const release = () => {
-      if (!done) (done = true), (inFlight -= 1);
+      if (done) return;
+      done = true;
+      inFlight -= 1;
     };
     res.once('finish', release);
     res.once('close', release);
