@@ -1,15 +1,18 @@
 import { newId } from '@shop/contracts';
+import { openApiChecker } from '@shop/test-kit';
 import { aValidOrder, fieldsOf, metricValue, startTestGateway, tokenFor, waitUntilReady } from './gateway.harness';
 
 /** No coercion at the HTTP boundary: a value of the wrong type is refused, never converted. */
 describe('api-gateway strict typing of bodies and queries', () => {
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let checker: ReturnType<typeof openApiChecker>;
   let customer: string;
   let admin: string;
 
   beforeAll(async () => {
     gateway = await startTestGateway();
     await waitUntilReady(gateway.http);
+    checker = openApiChecker((await gateway.http.get('/openapi.json')).body);
     customer = `Bearer ${await tokenFor()}`;
     admin = `Bearer ${await tokenFor({ role: 'admin' })}`;
   });
@@ -17,12 +20,13 @@ describe('api-gateway strict typing of bodies and queries', () => {
     await gateway.stop();
   });
 
-  /** The 400 names exactly this field. */
-  const expectRefused = (_method: string, _path: string, res: { status: number; headers: Record<string, string>; body: any }, field: string) => {
+  /** The 400 names exactly this field, and the answer is one the document lists. */
+  const expectRefused = (method: string, path: string, res: { status: number; headers: Record<string, string>; body: any }, field: string) => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, code: 'validation-error' });
     expect(fieldsOf(res.body)).toEqual([field]);
+    expect(checker.answerErrors(method, path, { status: res.status, headers: { get: (name) => res.headers[name.toLowerCase()] ?? null }, body: res.body })).toEqual([]);
   };
 
   const productId = newId();
@@ -76,6 +80,7 @@ describe('api-gateway strict typing of bodies and queries', () => {
     // No inventory-service runs here: the request got past validation to the missing upstream.
     expect(res.status).toBe(503);
     expect(['service-unavailable', 'upstream-timeout']).toContain(res.body.code);
+    expect(checker.answerErrors('get', '/v1/products', { status: res.status, headers: { get: (n) => res.headers[n.toLowerCase()] ?? null }, body: res.body })).toEqual([]);
   });
 
   test.each([
