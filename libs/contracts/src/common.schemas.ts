@@ -33,6 +33,13 @@ const storable = new RegExp(storableTextPattern, 'u');
  */
 export const text = () => Joi.string().pattern(storable, { name: storableTextRule });
 
+/**
+ * A JSON number that is an integer, never a string of digits: joi reads "2" as 2 unless the
+ * number is strict, and the HTTP contract says `integer`. Strict only here, on the leaf: strict on
+ * an object would also stop its strings from being trimmed and case-folded.
+ */
+export const integer = () => Joi.number().integer().strict();
+
 export const shippingAddressSchema = Joi.object({
   name: text().trim().max(L.text),
   line1: text().trim().min(1).max(L.text).required(),
@@ -46,7 +53,7 @@ export const shippingAddressSchema = Joi.object({
 
 export const orderLineSchema = Joi.object({
   productId: uuid.required(),
-  quantity: Joi.number().integer().min(1).max(L.quantity).required(),
+  quantity: integer().min(1).max(L.quantity).required(),
 });
 
 export const orderLinesSchema = Joi.array()
@@ -56,7 +63,7 @@ export const orderLinesSchema = Joi.array()
   .unique('productId')
   .required();
 
-export const unitPrice = Joi.number().integer().min(0).max(moneyLimits.unitPrice);
+export const unitPrice = integer().min(0).max(moneyLimits.unitPrice);
 
 /*
  * The same rules as JSON Schema, for the compiled validators of messages between our services

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { compileSchema } from './compiled-schema';
-import { orderLinesJson, shippingAddressSchema, text, unitPrice, uuid, uuidJson } from './common.schemas';
+import { integer, orderLinesJson, shippingAddressSchema, text, unitPrice, uuid, uuidJson } from './common.schemas';
 
 /**
  * Request/reply methods each service serves on its RPC queue. The message `type` property names
@@ -67,7 +67,7 @@ export const inventoryRpc = {
     schema: Joi.object({
       name: text().trim().min(1).max(200).required(),
       price: unitPrice.required(),
-      stock: Joi.number().integer().min(0).max(1_000_000_000).required(),
+      stock: integer().min(0).max(1_000_000_000).required(),
     }),
   },
   updateProduct: {
@@ -75,7 +75,7 @@ export const inventoryRpc = {
     schema: Joi.object({
       productId: uuid.required(),
       price: unitPrice,
-      stock: Joi.number().integer().min(0).max(1_000_000_000),
+      stock: integer().min(0).max(1_000_000_000),
     }).or('price', 'stock'),
   },
 } as const;

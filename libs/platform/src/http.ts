@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import Joi from 'joi';
 import { createServer } from 'node:http';
 import { closeServer, listen } from './lifecycle';
 import { AppError } from './errors';
@@ -6,6 +7,18 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
 export const PROBLEM_JSON = 'application/problem+json';
+
+/** The body sendProblem writes (RFC 9457), for published documents and tests of real answers. */
+export const problemSchema = Joi.object({
+  type: Joi.string().required().description('`/problems/{code}`'),
+  title: Joi.string().required().description('What went wrong, for people.'),
+  status: Joi.number().strict().integer().min(400).max(599).required(),
+  code: Joi.string().required().description('What went wrong, for programs: stable across releases.'),
+  instance: Joi.string().description('The path and query of the request.'),
+  errors: Joi.array()
+    .items(Joi.object({ field: Joi.string().required(), message: Joi.string().required() }))
+    .description('Each refused field of a validation error: the header name, the query parameter, or the dotted path in the body (`items.0.quantity`).'),
+});
 
 export function sendProblem(res: express.Response, error: AppError, instance?: string): void {
   res

@@ -11,3 +11,6 @@ export * from './failures';
 export * from './keyset';
 export * from './tracing/spans';
 export { serviceNameFrom, startTracing, stopTracing, tracingWanted } from './tracing/sdk';
+export * from './openapi/json-schema';
+export * from './openapi/document';
+export * from './openapi/query-integer';

@@ -9,9 +9,11 @@ import { createOrderIds } from './domain/order-ids';
 import { createOrderUseCases, type OrderUseCases } from './domain/orders.use-cases';
 import { createPlaceOrder, type PlaceOrder } from './domain/place-order.use-case';
 import { createTokenVerifier, type TokenKey } from './domain/tokens';
+import { apiDocsRoutes } from './entry-points/http/api-docs.routes';
 import { createAuth } from './entry-points/http/auth.middleware';
 import { customersRoutes } from './entry-points/http/customers.routes';
 import { inFlightCap, perCustomerRate, type OrderLimits } from './entry-points/http/order-limits';
+import { gatewayOpenApi } from './entry-points/http/openapi/gateway.openapi';
 import { ordersRoutes } from './entry-points/http/orders.routes';
 import { productsRoutes } from './entry-points/http/products.routes';
 import { createOrderCommands } from './outbound/order-commands.publisher';
@@ -46,6 +48,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(ordersRoutes({ placeOrder: deps.placeOrder, orders: deps.orders, authenticated, limits, metrics }));
   app.use(productsRoutes({ catalog: deps.catalog, admin }));
   app.use(customersRoutes({ customers: deps.customers, authenticated, admin }));
+  // Built once per process from the schemas the routes validate with (a few milliseconds).
+  app.use(apiDocsRoutes(gatewayOpenApi()));
   app.use(notFoundRoute);
   app.use(errorHandler(logger));
   return app;

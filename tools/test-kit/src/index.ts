@@ -9,3 +9,4 @@ export * from './platform';
 export * from './tcp-proxy';
 export * from './poll';
 export * from './jaeger';
+export * from './openapi';

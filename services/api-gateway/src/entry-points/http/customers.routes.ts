@@ -6,9 +6,9 @@ import type { CustomerUseCases } from '../../domain/customers.use-cases';
 import { callerOf } from './auth.middleware';
 import { pathId, validate } from './validate';
 
-const createBody = customerRpc.create.schema.required();
+export const createCustomerBody = customerRpc.create.schema.required();
 // The id comes from the path; a body that names one is refused rather than silently overridden.
-const updateBody = customerRpc.update.schema.keys({ customerId: Joi.forbidden() }).required();
+export const updateCustomerBody = customerRpc.update.schema.keys({ customerId: Joi.forbidden() }).required();
 
 const toCustomerResponse = ({ customerId, name, email, status, shippingAddress, createdAt }: CustomerView) => ({
   customerId,
@@ -33,13 +33,13 @@ export function customersRoutes({ customers, authenticated, admin }: CustomersRo
   });
 
   router.post('/v1/customers', admin, ...jsonBody('16kb'), async (req, res) => {
-    const customer = await customers.create(validate(createBody, req.body));
+    const customer = await customers.create(validate(createCustomerBody, req.body));
     res.status(201).location(`/v1/customers/${customer.customerId}`).json(toCustomerResponse(customer));
   });
 
   router.patch('/v1/customers/:id', admin, ...jsonBody('16kb'), async (req, res) => {
     const customerId = pathId(req.params.id, 'Customer');
-    const customer = await customers.update({ ...validate<object>(updateBody, req.body), customerId });
+    const customer = await customers.update({ ...validate<object>(updateCustomerBody, req.body), customerId });
     res.json(toCustomerResponse(customer));
   });
 

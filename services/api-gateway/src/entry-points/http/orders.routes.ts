@@ -9,18 +9,21 @@ import { cursorSchema, limitSchema, pathId, validate } from './validate';
 
 /** The body of POST /v1/orders (exported for the contract test against order-management's schema). */
 export const placeOrderBody = Joi.object({ items: orderLinesSchema, shippingAddress: shippingAddressSchema }).required();
-const listQuery = Joi.object({
+export const listOrdersQuery = Joi.object({
   status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'),
   limit: limitSchema,
   cursor: cursorSchema,
 });
 // Visible ASCII only: the key is stored and compared byte for byte by order-management.
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+const idempotencyKeyRule = 'must be 1 to 200 visible ASCII characters';
+/** The header's schema, for the published document; the route tests the pattern itself. */
+export const idempotencyKeySchema = Joi.string().pattern(idempotencyKeyPattern, { name: idempotencyKeyRule });
 
 function idempotencyKeyOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (idempotencyKeyPattern.test(header)) return header;
-  throw validationError({ details: [{ path: ['Idempotency-Key'], message: 'must be 1 to 200 visible ASCII characters' }] }, 'The Idempotency-Key header is not valid');
+  throw validationError({ details: [{ path: ['Idempotency-Key'], message: idempotencyKeyRule }] }, 'The Idempotency-Key header is not valid');
 }
 
 /** Orders are usually decided well within a second of their 202. */
@@ -94,7 +97,7 @@ export function ordersRoutes({ placeOrder, orders, authenticated, limits, metric
   });
 
   router.get('/v1/orders', authenticated, async (req, res) => {
-    const query = validate<{ status?: OrderStatus; limit: number; cursor?: string }>(listQuery, req.query);
+    const query = validate<{ status?: OrderStatus; limit: number; cursor?: string }>(listOrdersQuery, req.query);
     const page = await orders.list(callerOf(res), query);
     res.json({ items: page.items.map(toOrderResponse), nextCursor: page.nextCursor });
   });

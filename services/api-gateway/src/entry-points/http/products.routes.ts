@@ -5,10 +5,10 @@ import { jsonBody } from '@shop/platform';
 import type { CatalogUseCases } from '../../domain/catalog.use-cases';
 import { cursorSchema, limitSchema, pathId, validate } from './validate';
 
-const listQuery = Joi.object({ limit: limitSchema, cursor: cursorSchema });
-const createBody = inventoryRpc.createProduct.schema.required();
+export const listProductsQuery = Joi.object({ limit: limitSchema, cursor: cursorSchema });
+export const createProductBody = inventoryRpc.createProduct.schema.required();
 // The id comes from the path; a body that names one is refused rather than silently overridden.
-const updateBody = inventoryRpc.updateProduct.schema.keys({ productId: Joi.forbidden() }).required();
+export const updateProductBody = inventoryRpc.updateProduct.schema.keys({ productId: Joi.forbidden() }).required();
 
 /** Stock bookkeeping (on hand vs. reserved) is for operators; shoppers see what is available. */
 const toPublicProduct = ({ productId, name, price, currency, available }: ProductView) => ({ productId, name, price, currency, available });
@@ -18,7 +18,7 @@ export function productsRoutes({ catalog, admin }: { catalog: CatalogUseCases; a
   const router = Router();
 
   router.get('/v1/products', async (req, res) => {
-    const query = validate<{ limit: number; cursor?: string }>(listQuery, req.query);
+    const query = validate<{ limit: number; cursor?: string }>(listProductsQuery, req.query);
     const page = await catalog.list(query);
     res.json({ items: page.items.map(toPublicProduct), nextCursor: page.nextCursor });
   });
@@ -28,13 +28,13 @@ export function productsRoutes({ catalog, admin }: { catalog: CatalogUseCases; a
   });
 
   router.post('/v1/products', admin, ...jsonBody('16kb'), async (req, res) => {
-    const product = await catalog.create(validate(createBody, req.body));
+    const product = await catalog.create(validate(createProductBody, req.body));
     res.status(201).location(`/v1/products/${product.productId}`).json(toAdminProduct(product));
   });
 
   router.patch('/v1/products/:id', admin, ...jsonBody('16kb'), async (req, res) => {
     const productId = pathId(req.params.id, 'Product');
-    const product = await catalog.update(productId, validate(updateBody, req.body));
+    const product = await catalog.update(productId, validate(updateProductBody, req.body));
     res.json(toAdminProduct(product));
   });
 

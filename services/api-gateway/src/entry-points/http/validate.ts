@@ -1,8 +1,12 @@
 import Joi from 'joi';
 import { uuid } from '@shop/contracts';
-import { notFound, validationError } from '@shop/platform';
+import { notFound, queryInteger, validationError } from '@shop/platform';
 
-/** Every offending field is reported at once; unknown keys are refused, never silently dropped. */
+/**
+ * Every offending field is reported at once; unknown keys are refused, never silently dropped.
+ * Types are not coerced: the schemas' numbers are strict (a "2" is no quantity), and query integers
+ * accept only canonical decimal strings (queryInteger).
+ */
 export function validate<T>(schema: Joi.Schema, value: unknown): T {
   const { value: valid, error } = schema.validate(value, { abortEarly: false, allowUnknown: false, stripUnknown: false });
   if (error) throw validationError(error);
@@ -16,5 +20,5 @@ export function pathId(value: unknown, what: string): string {
   return id as string;
 }
 
-export const limitSchema = Joi.number().integer().min(1).max(100).default(20);
+export const limitSchema = queryInteger().min(1).max(100).default(20);
 export const cursorSchema = Joi.string().min(1).max(200);
