@@ -1,8 +1,13 @@
 import client from 'prom-client';
 
-/** One registry per service process; every series carries the service label. */
+/**
+ * One registry per service process; every series carries the service label. The page is
+ * OpenMetrics, the only format that carries exemplars (a trace id beside a histogram bucket);
+ * Prometheus reads it as it reads the classic text format, and the sample names are the same.
+ */
 export function createMetrics(service: string) {
-  const registry = new client.Registry();
+  const registry = new client.Registry<client.OpenMetricsContentType>();
+  registry.setContentType(client.openMetricsContentType);
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });
 
@@ -44,6 +49,19 @@ export function createMetrics(service: string) {
       new client.Counter({ name, help, labelNames, registers: [registry] }),
     histogram: (name: string, help: string, buckets: number[], labelNames: string[] = []) =>
       new client.Histogram({ name, help, buckets, labelNames, registers: [registry] }),
+    /** A histogram whose buckets keep the labels (a trace id) of their latest observation. */
+    exemplarHistogram: (name: string, help: string, buckets: number[], labelNames: string[] = []) =>
+      new client.Histogram({ name, help, buckets, labelNames, registers: [registry], enableExemplars: true }),
+    /** `collect` runs at each scrape: read a value kept up to date elsewhere, never query from it. */
+    gauge: (name: string, help: string, collect: (gauge: client.Gauge) => void) =>
+      new client.Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          collect(this);
+        },
+      }),
   };
 }
 
