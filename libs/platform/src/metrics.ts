@@ -39,12 +39,23 @@ export function createMetrics(service: string) {
     registers: [registry],
   });
 
+  // Per method of the contracts (a closed set, never caller input) and outcome: ok, error (the
+  // server answered with one), timeout, unavailable (no broker or no server).
+  const rpcClientDuration = new client.Histogram({
+    name: 'rpc_client_duration_seconds',
+    help: 'Request/reply calls over the broker, from send to answer, by method and outcome',
+    labelNames: ['method', 'outcome'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+
   return {
     registry,
     httpRequests,
     httpDuration,
     messagesHandled,
     messageDuration,
+    rpcClientDuration,
     counter: (name: string, help: string, labelNames: string[] = []) =>
       new client.Counter({ name, help, labelNames, registers: [registry] }),
     histogram: (name: string, help: string, buckets: number[], labelNames: string[] = []) =>

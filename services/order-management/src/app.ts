@@ -37,7 +37,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const outbox = createOutbox();
 
   const broker = new BrokerConnection({ url: config.brokerUrl, name: 'order-management', logger });
-  const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs);
+  const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs, metrics);
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, declareExchanges);
   const relay = createOutboxRelay({
     transaction,
