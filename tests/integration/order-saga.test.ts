@@ -19,7 +19,7 @@ import {
   type ProductView,
 } from '@shop/contracts';
 import { countDeadLetters, purgeDeadLetters } from '@shop/messaging';
-import { eventually, BROKER_URL, testEnv, rawConnection, startRpcClient, takeMessage } from '@shop/test-kit';
+import { eventually, BROKER_URL, metricsPage, sampleSum, testEnv, rawConnection, startRpcClient, takeMessage } from '@shop/test-kit';
 import { startBackend } from '../support/in-process';
 
 let backend: { orderManagementUrl: string; stop(): Promise<void> };
@@ -218,6 +218,29 @@ describe('order-management saga', () => {
 
     expect(first).toEqual({ orderId: claim.orderId, requestHash: claim.requestHash });
     expect(second).toEqual(first);
+  });
+});
+
+describe('order-management metrics', () => {
+  const page = () => metricsPage(backend.orderManagementUrl);
+
+  it('when one order is confirmed and one rejected for stock, then both are counted by outcome, the rejection by reason, both timed end to end, and the saga calls timed by method', async () => {
+    const before = await page();
+    const { customerId, productId } = await fixture(1);
+    const [fits, tooMany] = [command(customerId, productId, 1), command(customerId, productId, 5)];
+
+    await placeOrder(fits);
+    expect((await settled(fits.orderId)).status).toBe('CONFIRMED');
+    await placeOrder(tooMany);
+    expect((await settled(tooMany.orderId)).status).toBe('REJECTED');
+
+    const after = await page();
+    const grew = (name: string, labels: Record<string, string> = {}) => sampleSum(after, name, labels) - sampleSum(before, name, labels);
+    expect(grew('orders_processed_total', { outcome: 'confirmed' })).toBe(1);
+    expect(grew('orders_processed_total', { outcome: 'rejected', reason: 'OUT_OF_STOCK' })).toBe(1);
+    expect(grew('order_end_to_end_seconds_count')).toBe(2);
+    expect(grew('rpc_client_duration_seconds_count', { method: 'customer.get-many', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(grew('rpc_client_duration_seconds_count', { method: 'inventory.reserve', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
   });
 });
 

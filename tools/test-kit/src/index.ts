@@ -10,3 +10,4 @@ export * from './tcp-proxy';
 export * from './poll';
 export * from './jaeger';
 export * from './openapi';
+export * from './metrics';
