@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { contractSeriesNames, exposedNames, promqlMetricNames, queryExpressions, usedMetricNames } from './lib/metrics';
 import { find, RELEASE, renderedDocs, repoRoot } from './lib/render';
+import { testInfrastructure } from '@shop/test-kit';
 
-const RABBITMQ_PROMETHEUS = process.env.RABBITMQ_PROMETHEUS_URL ?? 'http://127.0.0.1:15692';
+// The test profile's node: the development one (15692) belongs to npm start and may not be running.
+const RABBITMQ_PROMETHEUS = process.env.RABBITMQ_PROMETHEUS_URL ?? `http://127.0.0.1:${testInfrastructure.rabbitmq.prometheusPort}`;
 // kube-state-metrics series the KEDA dashboard reads (kube-prometheus-stack ships kube-state-metrics).
 const KUBE_STATE_METRICS = [
   'kube_deployment_status_replicas',
