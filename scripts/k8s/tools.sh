@@ -16,7 +16,7 @@ ensure_go_tool() {
   fi
 }
 
-ensure_go_tool "$GOBIN_DIR/helm" helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
+bash "$(dirname "$0")/helm.sh" >/dev/null
 ensure_go_tool "$GOBIN_DIR/kubeconform" github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"
 
 [[ -x "$PYTHON" ]] || python3 -m venv "$VENV"

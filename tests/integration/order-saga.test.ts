@@ -19,7 +19,7 @@ import {
   type ProductView,
 } from '@shop/contracts';
 import { countDeadLetters, purgeDeadLetters } from '@shop/messaging';
-import { eventually, BROKER_URL, testEnv, rawConnection, startRpcClient, takeMessage } from '@shop/test-kit';
+import { eventually, BROKER_URL, metricsPage, sampleSum, testEnv, rawConnection, startRpcClient, takeMessage, waitFor } from '@shop/test-kit';
 import { startBackend } from '../support/in-process';
 
 let backend: { orderManagementUrl: string; stop(): Promise<void> };
@@ -218,6 +218,54 @@ describe('order-management saga', () => {
 
     expect(first).toEqual({ orderId: claim.orderId, requestHash: claim.requestHash });
     expect(second).toEqual(first);
+  });
+});
+
+describe('order-management metrics', () => {
+  const page = () => metricsPage(backend.orderManagementUrl);
+
+  it('when one order is confirmed and one rejected for stock, then both are counted by outcome, the rejection by reason, both timed end to end, and the saga calls timed by method', async () => {
+    const before = await page();
+    const { customerId, productId } = await fixture(1);
+    const [fits, tooMany] = [command(customerId, productId, 1), command(customerId, productId, 5)];
+
+    await placeOrder(fits);
+    expect((await settled(fits.orderId)).status).toBe('CONFIRMED');
+    await placeOrder(tooMany);
+    expect((await settled(tooMany.orderId)).status).toBe('REJECTED');
+
+    const after = await page();
+    const grew = (name: string, labels: Record<string, string> = {}) => sampleSum(after, name, labels) - sampleSum(before, name, labels);
+    expect(grew('orders_processed_total', { outcome: 'confirmed' })).toBe(1);
+    expect(grew('orders_processed_total', { outcome: 'rejected', reason: 'OUT_OF_STOCK' })).toBe(1);
+    expect(grew('order_end_to_end_seconds_count')).toBe(2);
+    expect(grew('rpc_client_duration_seconds_count', { method: 'customer.get-many', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(grew('rpc_client_duration_seconds_count', { method: 'inventory.reserve', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when an event waits in the outbox, then the backlog counts it and the age is that of the oldest, until it leaves', async () => {
+    // Claimed for an hour, so that no relay publishes it while the gauges are read.
+    const { rows } = await ordersDb.query(
+      `INSERT INTO outbox (message_id, routing_key, type, payload, created_at, claimed_until)
+       VALUES ($1, $2, $3, '{}', now() - interval '120 seconds', now() + interval '1 hour') RETURNING id`,
+      [randomUUID(), routingKeys.orderConfirmed, messageTypes.orderConfirmed],
+    );
+    try {
+      const reported = async () => {
+        const text = await page();
+        return { messages: sampleSum(text, 'outbox_messages'), age: sampleSum(text, 'outbox_oldest_message_age_seconds') };
+      };
+      // The gauges are read every 5 s, not at each scrape.
+      const waiting = await eventually(reported, (r) => r.messages >= 1 && r.age >= 120, 12_000);
+      expect(waiting.messages).toBeGreaterThanOrEqual(1);
+      expect(waiting.age).toBeGreaterThanOrEqual(120);
+      expect(waiting.age).toBeLessThan(150);
+
+      await ordersDb.query('DELETE FROM outbox WHERE id = $1', [rows[0].id]);
+      await waitFor(async () => (await reported()).age < 120, { timeoutMs: 12_000, what: 'the outbox age to drop once the event left' });
+    } finally {
+      await ordersDb.query('DELETE FROM outbox WHERE id = $1', [rows[0].id]);
+    }
   });
 });
 

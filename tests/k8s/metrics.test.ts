@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { contractSeriesNames, exposedNames, promqlMetricNames, queryExpressions, usedMetricNames } from './lib/metrics';
 import { find, RELEASE, renderedDocs, repoRoot } from './lib/render';
+import { testInfrastructure } from '@shop/test-kit';
 
-const RABBITMQ_PROMETHEUS = process.env.RABBITMQ_PROMETHEUS_URL ?? 'http://127.0.0.1:15692';
+// The test profile's node: the development one (15692) belongs to npm start and may not be running.
+const RABBITMQ_PROMETHEUS = process.env.RABBITMQ_PROMETHEUS_URL ?? `http://127.0.0.1:${testInfrastructure.rabbitmq.prometheusPort}`;
 // kube-state-metrics series the KEDA dashboard reads (kube-prometheus-stack ships kube-state-metrics).
 const KUBE_STATE_METRICS = [
   'kube_deployment_status_replicas',
@@ -12,6 +14,9 @@ const KUBE_STATE_METRICS = [
   'kube_horizontalpodautoscaler_status_current_replicas',
   'kube_horizontalpodautoscaler_status_desired_replicas',
 ];
+// KEDA's operator metrics (v2.21, pkg/metricscollector/prommetrics.go), scraped through the
+// ServiceMonitor of k8s/values/keda.yaml.
+const KEDA_OPERATOR_METRICS = ['keda_scaler_metrics_value', 'keda_scaler_detail_errors_total', 'keda_scaled_object_errors_total'];
 
 describe('PromQL metric name extraction', () => {
   it.each([
@@ -38,13 +43,13 @@ describe('metrics used by dashboards and alerts', () => {
   // The live comparison with /metrics needs running services; this catches a renamed metric earlier.
   it('when collected, then each service metric family is registered somewhere in the services or libs', () => {
     const families = [...new Set(used.service.map((n) => n.replace(/_(bucket|sum|count)$/, '')))];
-    const sources = execFileSync('grep', ['-rhoE', "'[a-z_]+_(total|seconds|size)'", 'libs', 'services', '--include=*.ts'], { cwd: repoRoot, encoding: 'utf8' });
+    const sources = execFileSync('grep', ['-rhoE', "'[a-z_]+_(total|seconds|size|messages)'", 'libs', 'services', '--include=*.ts'], { cwd: repoRoot, encoding: 'utf8' });
     const declared = new Set(sources.split('\n').map((l) => l.replace(/'/g, '')));
     expect(families.filter((f) => !declared.has(f))).toEqual([]);
   });
 
-  it('when collected, then the platform metrics are kube-state-metrics series', () => {
-    expect(used.platform.filter((n) => !KUBE_STATE_METRICS.includes(n))).toEqual([]);
+  it('when collected, then the platform metrics are kube-state-metrics and KEDA operator series', () => {
+    expect(used.platform.filter((n) => !KUBE_STATE_METRICS.includes(n) && !KEDA_OPERATOR_METRICS.includes(n))).toEqual([]);
   });
 
   it('when a dashboard queries a misspelt service metric, then it is reported as outside the contract', () => {
@@ -54,7 +59,7 @@ describe('metrics used by dashboards and alerts', () => {
     expect(usedMetricNames(broken).service.filter((n) => !contractSeriesNames().has(n))).toEqual(['orders_acepted_total']);
   });
 
-  it('when the dashboards are read, then they cover queue lag, throughput, latency and KEDA replicas', () => {
+  it('when the dashboards are read, then they cover queue lag, the outbox, throughput, rejections, latency, RPC calls and KEDA', () => {
     const byDashboard = (file: string) => queryExpressions(docs).filter((q) => q.where.endsWith(file)).flatMap((q) => promqlMetricNames(q.expr));
     expect(byDashboard('queue-lag.json')).toEqual(
       expect.arrayContaining([
@@ -65,11 +70,17 @@ describe('metrics used by dashboards and alerts', () => {
         'rabbitmq_global_messages_delivered_total',
         'rabbitmq_global_messages_acknowledged_total',
         'rabbitmq_detailed_queue_messages',
+        'outbox_messages',
+        'outbox_oldest_message_age_seconds',
       ]),
     );
-    expect(byDashboard('throughput.json')).toEqual(expect.arrayContaining(['orders_accepted_total', 'orders_processed_total']));
-    expect(byDashboard('latency.json')).toEqual(expect.arrayContaining(['http_request_duration_seconds_bucket', 'order_end_to_end_seconds_bucket']));
-    expect(byDashboard('keda-scaling.json')).toEqual(expect.arrayContaining(['kube_horizontalpodautoscaler_status_desired_replicas']));
+    expect(byDashboard('throughput.json')).toEqual(
+      expect.arrayContaining(['orders_accepted_total', 'orders_refused_total', 'orders_processed_total', 'orders_failed_permanently_total', 'order_batch_size_bucket']),
+    );
+    expect(byDashboard('latency.json')).toEqual(
+      expect.arrayContaining(['http_request_duration_seconds_bucket', 'order_end_to_end_seconds_bucket', 'rpc_client_duration_seconds_bucket']),
+    );
+    expect(byDashboard('keda-scaling.json')).toEqual(expect.arrayContaining(['kube_horizontalpodautoscaler_status_desired_replicas', 'keda_scaler_metrics_value']));
   });
 
   it('when the alert rules are read, then backlog, dead letters, missing consumers, errors, orders failed on their data, retries and latency are covered', () => {

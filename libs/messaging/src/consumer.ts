@@ -55,7 +55,11 @@ export class BatchConsumer {
   private running?: Promise<void>;
   private stopping = false;
 
-  constructor(private readonly options: BatchConsumerOptions) {}
+  constructor(private readonly options: BatchConsumerOptions) {
+    // Exported at zero from the start: the first dead letter or retry is then an increase that
+    // rate() and alerts see, and a dashboard's "by outcome" query has its series before it happens.
+    for (const outcome of ['ack', 'dead_letter', 'retry']) options.metrics.messagesHandled.inc({ queue: options.queue, outcome }, 0);
+  }
 
   get isConsuming(): boolean {
     return this.channel !== undefined && this.consumerTag !== undefined && !this.stopping;

@@ -12,6 +12,7 @@ import {
   unavailable,
   type AppErrorShape,
   type Logger,
+  type Metrics,
 } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
@@ -27,6 +28,14 @@ interface Waiting {
 
 let sequence = 0;
 
+/** A failed call's outcome label: the server's answer, or why none came. */
+const outcomeOf = (err: unknown): string => {
+  const code = (err as Partial<AppError>).code;
+  if (code === 'upstream-timeout') return 'timeout';
+  if (code === 'service-unavailable') return 'unavailable';
+  return 'error';
+};
+
 /**
  * Request/reply over RabbitMQ with an exclusive reply queue per process. Requests expire with
  * their timeout, so a server never works on a request its caller has given up on.
@@ -40,6 +49,8 @@ export class RpcClient {
     private readonly broker: BrokerConnection,
     private readonly logger: Logger,
     private readonly defaultTimeoutMs: number,
+    /** Each call's latency by method and outcome (rpc_client_duration_seconds), when given. */
+    private readonly metrics?: Pick<Metrics, 'rpcClientDuration'>,
   ) {}
 
   async start(): Promise<void> {
@@ -56,16 +67,20 @@ export class RpcClient {
       kind: SpanKind.CLIENT,
       attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': queue, 'rpc.method': method },
     });
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
     try {
       return await this.send<T>(queue, method, payload, timeoutMs, trace.setSpan(context.active(), span), (headers) => {
         const server = headers && linkTo(contextFrom(headers));
         if (server) span.addLink(server);
       });
     } catch (err) {
+      outcome = outcomeOf(err);
       failSpan(span, err);
       throw err;
     } finally {
       span.end();
+      this.metrics?.rpcClientDuration.observe({ method, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 

@@ -42,6 +42,8 @@ export class RpcServer {
 
   constructor(private readonly options: RpcServerOptions) {
     this.methods = new Map(options.methods);
+    // At zero from the start, as the batch consumer's: the first error is an increase alerts see.
+    for (const outcome of ['ack', 'error']) options.metrics.messagesHandled.inc({ queue: options.queue, outcome }, 0);
   }
 
   get isConsuming(): boolean {

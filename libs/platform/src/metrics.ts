@@ -1,8 +1,13 @@
 import client from 'prom-client';
 
-/** One registry per service process; every series carries the service label. */
+/**
+ * One registry per service process; every series carries the service label. The page is
+ * OpenMetrics, the only format that carries exemplars (a trace id beside a histogram bucket);
+ * Prometheus reads it as it reads the classic text format, and the sample names are the same.
+ */
 export function createMetrics(service: string) {
-  const registry = new client.Registry();
+  const registry = new client.Registry<client.OpenMetricsContentType>();
+  registry.setContentType(client.openMetricsContentType);
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });
 
@@ -34,16 +39,40 @@ export function createMetrics(service: string) {
     registers: [registry],
   });
 
+  // Per method of the contracts (a closed set, never caller input) and outcome: ok, error (the
+  // server answered with one), timeout, unavailable (no broker or no server).
+  const rpcClientDuration = new client.Histogram({
+    name: 'rpc_client_duration_seconds',
+    help: 'Request/reply calls over the broker, from send to answer, by method and outcome',
+    labelNames: ['method', 'outcome'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+
   return {
     registry,
     httpRequests,
     httpDuration,
     messagesHandled,
     messageDuration,
+    rpcClientDuration,
     counter: (name: string, help: string, labelNames: string[] = []) =>
       new client.Counter({ name, help, labelNames, registers: [registry] }),
     histogram: (name: string, help: string, buckets: number[], labelNames: string[] = []) =>
       new client.Histogram({ name, help, buckets, labelNames, registers: [registry] }),
+    /** A histogram whose buckets keep the labels (a trace id) of their latest observation. */
+    exemplarHistogram: (name: string, help: string, buckets: number[], labelNames: string[] = []) =>
+      new client.Histogram({ name, help, buckets, labelNames, registers: [registry], enableExemplars: true }),
+    /** `collect` runs at each scrape: read a value kept up to date elsewhere, never query from it. */
+    gauge: (name: string, help: string, collect: (gauge: client.Gauge) => void) =>
+      new client.Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          collect(this);
+        },
+      }),
   };
 }
 

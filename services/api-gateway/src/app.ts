@@ -71,7 +71,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, (channel) =>
     declarePlaceOrderTopology(channel, config.queueType),
   );
-  const rpc = new RpcClient(broker, logger, config.rpcTimeoutMs);
+  const rpc = new RpcClient(broker, logger, config.rpcTimeoutMs, metrics);
   const orderService = createOrderService(rpc);
   const orderIds = createOrderIds(config.jwtSecret);
   const clock = { now: () => new Date() };

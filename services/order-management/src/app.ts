@@ -13,6 +13,7 @@ import { createOrderQueries } from './domain/order-queries.use-cases';
 import { createPlaceOrders } from './domain/place-orders.use-case';
 import { createRejectInvalidOrder } from './domain/reject-invalid-order.use-case';
 import { createOrderMetrics } from './observability/order.metrics';
+import { watchOutboxBacklog } from './observability/outbox.metrics';
 import { orderRpcMethods } from './entry-points/messaging/order.rpc';
 import { createOutboxRelay } from './outbound/outbox.relay';
 import { handlePlaceOrders } from './entry-points/messaging/place-order.consumer';
@@ -26,6 +27,9 @@ export interface RunningOrderManagement {
 /** The steps at which the fault suite may crash order-management (FAULT_POINT). */
 export const crashPoints = ['before-commit', 'after-commit-before-ack', 'while-publishing-events'] as const;
 
+/** How often the outbox's backlog is read for its gauges: a dashboard's resolution, not a request's. */
+const OUTBOX_BACKLOG_READ_MS = 5000;
+
 /** `faults`: the fault suite's crash points at `crashPoints`; none by default. */
 export async function startOrderManagement(config: OrderManagementConfig, logger: Logger, faults: FaultHooks = noFaults): Promise<RunningOrderManagement> {
   const metrics = createMetrics('order-management');
@@ -37,7 +41,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const outbox = createOutbox();
 
   const broker = new BrokerConnection({ url: config.brokerUrl, name: 'order-management', logger });
-  const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs);
+  const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs, metrics);
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, declareExchanges);
   const relay = createOutboxRelay({
     transaction,
@@ -50,6 +54,8 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
     batchSize: config.outboxBatchSize,
     afterPublish: () => faults.hit('while-publishing-events'),
   });
+
+  const outboxBacklog = watchOutboxBacklog({ metrics, readBacklog: () => outbox.backlog(db), intervalMs: OUTBOX_BACKLOG_READ_MS, logger });
 
   const services = createServiceClients(rpcClient);
   const onDecided = (decided: Parameters<typeof orderMetrics.decided>[0], outboxIds: string[]) => {
@@ -111,6 +117,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   for (const consumer of consumers) await consumer.start();
   await broker.start();
   relay.start();
+  outboxBacklog.start();
   const keyExpiry = scheduleIdempotencyKeyExpiry({
     expire: createExpireIdempotencyKeys({ db, orders, retentionS: config.idempotencyKeyRetentionS }),
     everyMs: config.idempotencySweepMs,
@@ -129,6 +136,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
       await Promise.all([...consumers.map((c) => c.stop()), rpcServer.stop()]);
       await relay.stop();
       await keyExpiry.stop();
+      outboxBacklog.stop();
       await Promise.all([rpcClient.close(), publisher.close()]);
       await broker.close();
       database.stop();

@@ -77,13 +77,14 @@ export function promqlMetricNames(expr: string): string[] {
 /** Metric families the services promise to export (the platform contract); histograms are expanded. */
 export const SERVICE_METRIC_CONTRACT = {
   counters: ['http_requests_total', 'messages_handled_total', 'orders_accepted_total', 'orders_refused_total', 'orders_processed_total', 'orders_failed_permanently_total'],
-  histograms: ['http_request_duration_seconds', 'message_handling_duration_seconds', 'order_end_to_end_seconds', 'order_batch_size'],
+  histograms: ['http_request_duration_seconds', 'message_handling_duration_seconds', 'rpc_client_duration_seconds', 'order_end_to_end_seconds', 'order_batch_size'],
+  gauges: ['outbox_messages', 'outbox_oldest_message_age_seconds'],
   defaults: ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds'],
 };
 
 export function contractSeriesNames(): Set<string> {
   const c = SERVICE_METRIC_CONTRACT;
-  return new Set([...c.counters, ...c.defaults, ...c.histograms.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`])]);
+  return new Set([...c.counters, ...c.gauges, ...c.defaults, ...c.histograms.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`])]);
 }
 
 /** Series names on a Prometheus text page: samples, plus the suffixed names of TYPE histogram/summary lines. */

@@ -8,7 +8,7 @@ const localEnv = require('../../../scripts/lib/local-env.js') as {
 };
 
 interface TestInfrastructure {
-  rabbitmq: { node: string; port: number; managementPort: number; vhost: string; pidFile?: string };
+  rabbitmq: { node: string; port: number; managementPort: number; prometheusPort: number; vhost: string; pidFile?: string };
   postgres: { cluster: string; port: number };
 }
 

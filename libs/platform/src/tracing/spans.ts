@@ -6,6 +6,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type Context,
   type Link,
@@ -108,6 +109,13 @@ export function itemTraceparent(id: string): string | undefined {
   const ctx = itemContext(id);
   const spanContext = ctx && trace.getSpanContext(ctx);
   return spanContext && trace.isSpanContextValid(spanContext) ? traceHeaders(ctx).traceparent : undefined;
+}
+
+/** The trace id of one item in the active batch when its trace is sampled, e.g. for a metric's exemplar. */
+export function itemTraceId(id: string): string | undefined {
+  const ctx = itemContext(id);
+  const spanContext = ctx && trace.getSpanContext(ctx);
+  return spanContext && trace.isSpanContextValid(spanContext) && spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext.traceId : undefined;
 }
 
 const hasItems = () => ((context.active().getValue(ITEMS) as Map<string, Context> | undefined)?.size ?? 0) > 0;

@@ -29,6 +29,14 @@ export interface OutboxTable extends Outbox {
   remove(tx: Tx, ids: string[]): Promise<void>;
   /** Gives up a claim so that the next pass takes the messages at once. */
   release(tx: Tx, ids: string[]): Promise<void>;
+  /** How many messages wait (claimed or not) and how old the oldest is, by the database's clock. */
+  backlog(tx: Tx): Promise<OutboxBacklog>;
+}
+
+export interface OutboxBacklog {
+  messages: number;
+  /** 0 when nothing waits. */
+  oldestAgeSeconds: number;
 }
 
 const CLAIMABLE = `(claimed_until IS NULL OR claimed_until < now())`;
@@ -73,6 +81,15 @@ export function createOutbox(): OutboxTable {
 
     async release(tx, ids) {
       if (ids.length > 0) await tx.query(`UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    },
+
+    async backlog(tx) {
+      // Ids grow with time, so the oldest row is the first by the primary key: no scan for min(created_at).
+      const [row]: Array<{ messages: number; oldest_age_s: number | null }> = await tx.query(
+        `SELECT (SELECT count(*) FROM outbox)::int AS messages,
+                extract(epoch FROM now() - (SELECT created_at FROM outbox ORDER BY id LIMIT 1))::float8 AS oldest_age_s`,
+      );
+      return { messages: row.messages, oldestAgeSeconds: row.messages > 0 ? Math.max(0, row.oldest_age_s ?? 0) : 0 };
     },
   };
 }

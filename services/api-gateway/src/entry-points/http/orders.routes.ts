@@ -44,8 +44,10 @@ export const toOrderResponse = (o: OrderView) => ({
   updatedAt: o.updatedAt,
 });
 
+const refusalReasons = ['unauthorized', 'idempotency_key_reused', 'rate_limited', 'overloaded', 'upstream_timeout', 'broker_unavailable', 'validation', 'error'] as const;
+
 /** The reason label of orders_refused_total, from the error that refused the order. */
-function refusalReason(err: unknown): string {
+function refusalReason(err: unknown): (typeof refusalReasons)[number] {
   // body-parser errors carry a status as well, so malformed or oversized bodies count as validation.
   const { status = 500, code } = err as { status?: number; code?: string };
   if (status === 401 || status === 403) return 'unauthorized';
@@ -70,6 +72,8 @@ export interface OrdersRouteDeps {
 export function ordersRoutes({ placeOrder, orders, authenticated, limits, metrics }: OrdersRouteDeps): Router {
   const accepted = metrics.counter('orders_accepted_total', 'Orders the broker confirmed and the gateway answered 202 for');
   const refused = metrics.counter('orders_refused_total', 'Order submissions answered with an error, by reason', ['reason']);
+  // At zero from the start: the first refusal is an increase, and "by reason" has its series before.
+  for (const reason of refusalReasons) refused.inc({ reason }, 0);
   const countRefusal: ErrorRequestHandler = (err, _req, _res, next) => {
     refused.inc({ reason: refusalReason(err) });
     next(err);

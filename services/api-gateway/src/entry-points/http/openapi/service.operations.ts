@@ -36,7 +36,8 @@ export const serviceOperations: OperationSpec[] = [
     operationId: 'metrics',
     summary: 'Prometheus metrics',
     tag: 'service',
-    responses: { 200: { description: 'The Prometheus text format.', body: text, contentTypes: ['text/plain'] } },
+    // OpenMetrics, the Prometheus text format with exemplars (libs/platform/src/metrics.ts).
+    responses: { 200: { description: 'OpenMetrics text: the Prometheus samples, with exemplars on some histograms.', body: text, contentTypes: ['application/openmetrics-text'] } },
     problems: internal,
   },
   {
