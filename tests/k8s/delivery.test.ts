@@ -27,9 +27,9 @@ describe('Dockerfile', () => {
   const text = read('Dockerfile');
   const stages = dockerStages(text);
 
-  it.each(SERVICES)('when built with --target %s, then the image runs that service as a numeric non-root user', (svc) => {
+  it.each(SERVICES)('when built with --target %s, then the image runs that service, tracing preloaded, as a numeric non-root user', (svc) => {
     const stage = stages.find((s) => s.name === svc)!;
-    expect(stage.cmd).toEqual(['node', `services/${svc}/dist/main.js`]);
+    expect(stage.cmd).toEqual(['node', '--require', '@shop/platform/preload', `services/${svc}/dist/main.js`]);
     const runtime = stages.find((s) => s.name === stage.from)!;
     expect(runtime.user).toMatch(/^[1-9][0-9]*(:[1-9][0-9]*)?$/);
     expect(text).toMatch(new RegExp(`COPY --from=dist --chown=\\S+ /app/services/${svc}/dist services/${svc}/dist`));
