@@ -58,5 +58,6 @@ it('when calls are answered, refused, time out or find no server, then each is t
 
   expect(await counts()).toEqual({ 'test.echo ok': 2, 'test.refuse error': 1, 'test.slow timeout': 1, 'test.echo unavailable': 1 });
   const slow = (await metrics.rpcClientDuration.get()).values.find((v) => v.metricName === 'rpc_client_duration_seconds_sum' && v.labels.method === 'test.slow');
-  expect(slow?.value).toBeGreaterThanOrEqual(0.3);
+  // The timeout is 300 ms; a timer may fire a fraction of a millisecond before the clock that times it says so.
+  expect(slow?.value).toBeGreaterThanOrEqual(0.295);
 });
