@@ -1,6 +1,7 @@
 // Experiment: what tracing costs the pipeline. Round by round, in rotating order, the same load
 // (`npm run load -- --spawn --fresh`) runs against
 //   before  the code before tracing existed (a worktree of --baseline, built once),
+//   added   the commit that added tracing (--added), off: what tracing alone costs when off,
 //   off     this code with no OTLP endpoint (the default: the SDK is not even loaded),
 //   0.1     OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1, to a local Jaeger,
 //   1.0     every trace exported to that Jaeger,
@@ -15,19 +16,29 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, orders: { type: 'string', default: '20000' }, baseline: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, orders: { type: 'string', default: '20000' }, baseline: { type: 'string' }, added: { type: 'string' } },
+});
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-// Default baseline: the parent of the commit that added the tracing SDK.
-const baseline = values.baseline ?? `${git('log', '--diff-filter=A', '--format=%H', '--', 'libs/platform/src/tracing/sdk.ts').split('\n').pop()}^`;
-// Outside the repository, so that no test runner or linter finds a second copy of the code.
-const baselineDir = path.join(homedir(), '.cache', 'order-platform', `tracing-cost-baseline-${git('rev-parse', '--short', baseline)}`);
+// Defaults: the commit that added the tracing SDK, and its parent.
+const added = values.added ?? git('log', '--diff-filter=A', '--format=%H', '--', 'libs/platform/src/tracing/sdk.ts').split('\n').pop();
+const baseline = values.baseline ?? `${added}^`;
 
-if (!existsSync(path.join(baselineDir, 'package.json'))) {
-  console.error(`building the baseline ${git('rev-parse', '--short', baseline)} in ${baselineDir}`);
-  git('worktree', 'add', '--force', '--detach', baselineDir, baseline);
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: baselineDir, stdio: 'inherit' });
-  execFileSync('npx', ['tsc', '-b'], { cwd: baselineDir, stdio: 'inherit' });
+/** A built worktree of ref, outside the repository so that no test runner or linter finds a second copy. */
+function worktreeOf(ref) {
+  const dir = path.join(homedir(), '.cache', 'order-platform', `tracing-cost-baseline-${git('rev-parse', '--short', ref)}`);
+  if (!existsSync(path.join(dir, 'package.json'))) {
+    console.error(`building ${git('rev-parse', '--short', ref)} in ${dir}`);
+    git('worktree', 'add', '--force', '--detach', dir, ref);
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+    execFileSync('npx', ['tsc', '-b'], { cwd: dir, stdio: 'inherit' });
+  }
+  // This tree's local environment (test infrastructure names and ports), so that every mode runs on the same broker and database.
+  execFileSync('cp', [path.join(root, 'scripts', 'lib', 'local-env.js'), path.join(dir, 'scripts', 'lib', 'local-env.js')]);
+  return dir;
 }
+const baselineDir = worktreeOf(baseline);
+const addedDir = worktreeOf(added);
 
 const jaeger = path.join(root, 'scripts', 'observe', 'jaeger.sh');
 execFileSync('bash', [jaeger, 'up'], { stdio: 'inherit' });
@@ -35,6 +46,7 @@ const endpoint = 'http://127.0.0.1:4318';
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
 const modes = {
   before: { cwd: baselineDir, env: clean },
+  added: { cwd: addedDir, env: clean },
   off: { cwd: root, env: clean },
   '0.1': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
   '1.0': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
@@ -62,7 +74,8 @@ try {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const m = Object.fromEntries(Object.entries(results).map(([k, xs]) => [k, median(xs)]));
 const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(1)} %`;
-console.log(`\nmedian processed/s over ${values.rounds} rounds of ${values.orders} orders (baseline ${git('rev-parse', '--short', baseline)})`);
+console.log(`\nmedian processed/s over ${values.rounds} rounds of ${values.orders} orders (before ${git('rev-parse', '--short', baseline)}, added ${git('rev-parse', '--short', added)}, this tree ${git('rev-parse', '--short', 'HEAD')})`);
 for (const mode of Object.keys(modes)) {
   console.log(`  ${mode.padEnd(6)} ${m[mode].toFixed(0).padStart(6)}   vs before ${pct(m[mode], m.before).padStart(8)}   vs off ${pct(m[mode], m.off).padStart(8)}`);
 }
+console.log('tracing off costs (added vs before):', pct(m.added, m.before), '; on at 0.1:', pct(m['0.1'], m.off), '; on at 1.0:', pct(m['1.0'], m.off));
