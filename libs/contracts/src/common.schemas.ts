@@ -80,9 +80,10 @@ export const shippingAddressSchema = Joi.object({
   line2: text().trim().max(L.text).allow(''),
   city: text().trim().min(1).max(L.city).required(),
   postalCode: text().trim().min(1).max(L.postalCode).required(),
-  // Two ASCII letters, not length(2): joi counts UTF-16 units and JSON Schema code points, so one
-  // astral character passed the gateway and then failed the message schema.
-  country: Joi.string().trim().uppercase().pattern(/^[A-Z]{2}$/, { name: 'must be a two-letter country code' }).required(),
+  // Two upper-case ASCII letters as sent, never case-folded: JavaScript's toUpperCase makes "FF"
+  // of "ﬀ" and "S" of "ſ", which no document can state. Not length(2) either: joi counts UTF-16
+  // units and JSON Schema code points.
+  country: Joi.string().pattern(/^[A-Z]{2}$/, { name: 'must be a two-letter upper-case country code' }).required(),
 });
 
 export const orderLineSchema = Joi.object({

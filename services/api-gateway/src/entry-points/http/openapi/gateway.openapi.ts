@@ -15,7 +15,7 @@ export const gatewayOperations = [...ordersOperations, ...productsOperations, ..
 
 const description = `Orders over HTTP, decided asynchronously: POST /v1/orders answers 202 once the command is durable, and the order's Location tells its outcome.
 
-Bodies and queries are checked strictly: a field of the wrong JSON type (the string "2" for a number, a number for a string) and any field or query parameter not listed here are refused with 400, whose \`errors\` name each field. Query integers are plain decimal digits. Text fields are trimmed, ids lower-cased and country codes upper-cased before they are stored.
+Bodies and queries are checked strictly: a field of the wrong JSON type (the string "2" for a number, a number for a string) and any field or query parameter not listed here are refused with 400, whose \`errors\` name each field. Query integers are plain decimal digits. Patterns and lengths apply to the values as sent; text fields are then trimmed and ids lower-cased before they are stored. A country code is taken only as two upper-case letters.
 
 Errors are \`application/problem+json\` with a stable \`code\`; each answer below lists the codes it can carry.`;
 
