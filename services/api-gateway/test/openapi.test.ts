@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import { newId } from '@shop/contracts';
-import { openApiPath } from '@shop/platform';
+import { buildOpenApiDocument, openApiPath } from '@shop/platform';
 import { openApiChecker } from '@shop/test-kit';
-import { gatewayOpenApi, gatewayOperations } from '../src/entry-points/http/openapi/gateway.openapi';
+import { gatewayOpenApi, gatewayOperations, gatewaySpec } from '../src/entry-points/http/openapi/gateway.openapi';
 import { validate } from '../src/entry-points/http/validate';
 import { startTestGateway, waitUntilReady } from './gateway.harness';
 
@@ -91,6 +91,32 @@ describe('the OpenAPI document', () => {
       expect({ op: op.operationId, clientError: statuses.some((s) => s >= 400 && s < 500), serverError: statuses.includes(500) }).toEqual({ op: op.operationId, clientError: true, serverError: true });
       expect({ op: op.operationId, security: doc.security }).toEqual({ op: op.operationId, security: op.roles ? [{ bearerAuth: [] }] : [] });
     }
+  });
+
+  test('when an answer creates or returns something, then its links lead to what a client does next with it', () => {
+    const linksOf = (path: string, method: string, status: string) =>
+      Object.fromEntries(Object.entries(served.body.paths[path][method].responses[status].links ?? {}).map(([name, link]: [string, any]) => [name, link.parameters ?? link.requestBody]));
+
+    expect(linksOf('/v1/orders', 'post', '202')).toEqual({ getOrder: { id: '$response.body#/orderId' }, cancelOrder: { id: '$response.body#/orderId' } });
+    expect(linksOf('/v1/orders/{id}', 'get', '200')).toEqual({ cancelOrder: { id: '$response.body#/orderId' } });
+    expect(linksOf('/v1/orders/{id}/cancel', 'post', '200')).toEqual({ getOrder: { id: '$response.body#/orderId' } });
+    expect(linksOf('/v1/products', 'post', '201')).toEqual({
+      getProduct: { id: '$response.body#/productId' },
+      updateProduct: { id: '$response.body#/productId' },
+      placeOrder: { items: [{ productId: '$response.body#/productId', quantity: 1 }] },
+    });
+    expect(linksOf('/v1/customers', 'post', '201')).toEqual({ updateCustomer: { id: '$response.body#/customerId' } });
+  });
+
+  test('when a link names an operation or a parameter that does not exist, then no document is built', () => {
+    const [placeOrder, getOrder] = ['placeOrder', 'getOrder'].map((id) => gatewayOperations.find((o) => o.operationId === id)!);
+    const withLink = (link: object) => ({ ...placeOrder, responses: { 202: { ...placeOrder.responses[202], links: { next: { description: 'x', ...link } as never } } } });
+    const getOrderAlone = { ...getOrder, responses: { 200: { ...getOrder.responses[200], links: undefined } } };
+    const build = (op: typeof placeOrder) => buildOpenApiDocument({ ...gatewaySpec(), operations: [op, getOrderAlone] });
+
+    expect(() => build(withLink({ operationId: 'getOrder', parameters: { id: '$response.body#/orderId' } }))).not.toThrow();
+    expect(() => build(withLink({ operationId: 'nothing' }))).toThrow(/names no operation nothing/);
+    expect(() => build(withLink({ operationId: 'getOrder', parameters: { orderId: '$response.body#/orderId' } }))).toThrow(/no path parameter for/);
   });
 
   describe('when a body is judged by the gateway and by the published schema', () => {

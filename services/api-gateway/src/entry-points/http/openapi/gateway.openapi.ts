@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { integer } from '@shop/contracts';
-import { buildOpenApiDocument, type JsonSchema } from '@shop/platform';
+import { buildOpenApiDocument, type DocumentSpec, type JsonSchema } from '@shop/platform';
 import { createCustomerBody, updateCustomerBody } from '../customers.routes';
 import { idempotencyKeySchema, placeOrderBody } from '../orders.routes';
 import { createProductBody, updateProductBody } from '../products.routes';
@@ -19,9 +19,9 @@ Bodies and queries are checked strictly: a field of the wrong JSON type (the str
 
 Errors are \`application/problem+json\` with a stable \`code\`; each answer below lists the codes it can carry.`;
 
-/** The gateway's OpenAPI 3.1 document, built from the joi schemas its routes validate with. */
-export function gatewayOpenApi(): JsonSchema {
-  return buildOpenApiDocument({
+/** What the gateway's document is built from. */
+export function gatewaySpec(): DocumentSpec {
+  return {
     info: { title: 'Order platform API', version: '1.0.0', description },
     tags: [
       { name: 'orders', description: 'Place, follow and cancel orders.' },
@@ -56,5 +56,10 @@ export function gatewayOpenApi(): JsonSchema {
       'Idempotency-Key': { description: 'Makes retries of this request return its first answer (kept 24 h).', schema: idempotencyKeySchema },
     },
     operations: gatewayOperations,
-  });
+  };
+}
+
+/** The gateway's OpenAPI 3.1 document, built from the joi schemas its routes validate with. */
+export function gatewayOpenApi(): JsonSchema {
+  return buildOpenApiDocument(gatewaySpec());
 }
