@@ -9,7 +9,7 @@ import { figures, runSchemathesis, startFuzzPlatform, type FuzzPlatform } from '
  * seed, printed first. FUZZ_SEED=<seed> repeats a run; FUZZ_MAX_EXAMPLES sizes it.
  */
 const seed = Number(process.env.FUZZ_SEED ?? randomInt(1, 2 ** 31));
-const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 1500);
+const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 1700);
 const reports = path.resolve(__dirname, '..', '..', 'reports');
 
 let fuzz: FuzzPlatform;
