@@ -19,6 +19,9 @@ function runTests() {
   // The HTML report's test opens it in Debian's Chromium; without it that test fails and says why.
   say('checking Chromium (scripts/chromium.sh)');
   if (spawnSync('bash', [path.join(root, 'scripts', 'chromium.sh')], { cwd: root, stdio: 'inherit' }).status !== 0) say('no Chromium: the HTML report test will fail');
+  // The schemathesis run's venv: created and filled once per pinned version, then cached.
+  say('checking schemathesis (scripts/fuzz/schemathesis.sh)');
+  if (spawnSync('bash', [path.join(root, 'scripts', 'fuzz', 'schemathesis.sh'), '--installed-version'], { cwd: root, stdio: 'inherit' }).status !== 0) say('no schemathesis: the fuzz test will fail');
   // The tracing test's Jaeger: built once from the Go module proxy (minutes, cold), then cached.
   say('checking Jaeger (scripts/observe/jaeger.sh build)');
   run('bash', [path.join(root, 'scripts', 'observe', 'jaeger.sh'), 'build']);

@@ -19,19 +19,53 @@ export const moneyLimits = { unitPrice: 1_000_000_000_000, orderTotal: 1_000_000
  * Text the platform stores refuses control characters (C0, DEL and C1: PostgreSQL cannot store
  * U+0000 at all, and none of them belongs in a name or an address), lone surrogates (they have no
  * UTF-8 encoding, so PostgreSQL refuses them in JSON) and Unicode non-characters. Tabs and line
- * breaks are controls too: every text field is a single line. One pattern serves the joi schemas
- * and the compiled JSON Schemas, so a command published past the gateway meets the same rule.
+ * breaks are controls too: every text field is a single line.
+ *
+ * The pattern is published in the OpenAPI document, so it is written for every engine that reads
+ * one, not only JavaScript's: `\p{...}` classes are unknown to Python's re (and to the test
+ * generators built on it), a surrogate range is refused by Rust's regex, and an astral escape is
+ * spelled differently in each. So it names the controls and the BMP non-characters with `\uXXXX`
+ * escapes, which all of them read, and the astral non-characters (U+1FFFE, U+1FFFF, ... U+10FFFF)
+ * as the characters themselves. Lone surrogates, which no JSON Schema engine but JavaScript's can
+ * even hold in a string, text() refuses before its pattern runs; the compiled JSON Schemas of
+ * messages, read by ajv alone, add the surrogate range to the same class.
  */
-export const storableTextPattern = '^[^\\p{Cc}\\p{Cs}\\p{Noncharacter_Code_Point}]*$';
+const astralNonCharacters = Array.from({ length: 16 }, (_, i) => `${String.fromCodePoint((i + 1) * 0x10000 + 0xfffe)}-${String.fromCodePoint((i + 1) * 0x10000 + 0xffff)}`).join('');
+const unstorable = `\\u0000-\\u001F\\u007F-\\u009F\\uFDD0-\\uFDEF\\uFFFE\\uFFFF${astralNonCharacters}`;
+export const storableTextPattern = `^[^${unstorable}]*$`;
+/** The same with lone surrogates, for ajv (under its `u` flag a surrogate pair is one code point). */
+export const storableMessageTextPattern = `^[^${unstorable}\\uD800-\\uDFFF]*$`;
 export const storableTextRule = 'must not contain control characters, lone surrogates or Unicode non-characters';
 const storable = new RegExp(storableTextPattern, 'u');
+
+// Under the `u` flag a surrogate pair is one code point, so this finds only lone surrogates.
+const loneSurrogate = /\p{Cs}/u;
+
+/**
+ * joi's string, checked as the client sent it before joi rewrites it: joi trims and folds case
+ * before its rules run, so " Berlin\t" would pass a pattern that refuses tabs and a 205-character
+ * name with spaces around it a limit of 200. The published document states the value as sent
+ * (pattern and maxLength), and the gateway refuses exactly what it refuses. Lone surrogates are
+ * refused here too: no pattern every engine reads could.
+ */
+const asSent = Joi.extend((joi: Joi.Root) => ({
+  type: 'string',
+  base: joi.string(),
+  prepare(value: unknown, helpers: Joi.CustomHelpers) {
+    if (typeof value !== 'string') return { value };
+    if (loneSurrogate.test(value) || !storable.test(value)) return { value, errors: [helpers.error('string.pattern.name', { name: storableTextRule, regex: storable, value })] };
+    const max = (helpers.schema.$_getRule('max') as { args: { limit: number } } | undefined)?.args.limit;
+    if (max !== undefined && value.length > max) return { value, errors: [helpers.error('string.max', { limit: max, value })] };
+    return { value };
+  },
+})) as Joi.Root;
 
 /**
  * A string field that can be stored as it is. The pattern's name is the rule, read by
  * validationError (libs/platform) to word the message: a `.messages()` override on each field
  * made joi merge preferences per field and doubled the cost of validating an address.
  */
-export const text = () => Joi.string().pattern(storable, { name: storableTextRule });
+export const text = (): Joi.StringSchema => asSent.string().pattern(storable, { name: storableTextRule });
 
 /**
  * A JSON number that is an integer, never a string of digits: joi reads "2" as 2 unless the
@@ -46,9 +80,10 @@ export const shippingAddressSchema = Joi.object({
   line2: text().trim().max(L.text).allow(''),
   city: text().trim().min(1).max(L.city).required(),
   postalCode: text().trim().min(1).max(L.postalCode).required(),
-  // Two ASCII letters, not length(2): joi counts UTF-16 units and JSON Schema code points, so one
-  // astral character passed the gateway and then failed the message schema.
-  country: Joi.string().trim().uppercase().pattern(/^[A-Z]{2}$/, { name: 'must be a two-letter country code' }).required(),
+  // Two upper-case ASCII letters as sent, never case-folded: JavaScript's toUpperCase makes "FF"
+  // of "ﬀ" and "S" of "ſ", which no document can state. Not length(2) either: joi counts UTF-16
+  // units and JSON Schema code points.
+  country: Joi.string().pattern(/^[A-Z]{2}$/, { name: 'must be a two-letter upper-case country code' }).required(),
 });
 
 export const orderLineSchema = Joi.object({
@@ -86,7 +121,7 @@ export const orderLinesJson = {
   },
 } as const;
 
-const textJson = { type: 'string', pattern: storableTextPattern } as const;
+const textJson = { type: 'string', pattern: storableMessageTextPattern } as const;
 
 export const shippingAddressJson = {
   type: 'object',

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type SchemaObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { storableTextPattern, storableTextRule } from './common.schemas';
+import { storableMessageTextPattern, storableTextRule } from './common.schemas';
 
 /** The failure of a validation: joi's shape, so one error mapper serves both. */
 export interface SchemaError {
@@ -36,7 +36,7 @@ const messageOf = (e: ErrorObject, path: string[]): string => {
   if (e.keyword === 'uniqueBy') return `"${field}" contains a duplicate ${String(e.schema)}`;
   if (e.keyword === 'additionalProperties') return `"${field}" is not allowed`;
   if (e.keyword === 'required') return `"${field}" is required`;
-  if (e.keyword === 'pattern' && e.schema === storableTextPattern) return `"${field}" ${storableTextRule}`;
+  if (e.keyword === 'pattern' && e.schema === storableMessageTextPattern) return `"${field}" ${storableTextRule}`;
   return `"${field}" ${e.message ?? 'is not valid'}`;
 };
 

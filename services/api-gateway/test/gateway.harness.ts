@@ -43,7 +43,7 @@ export const aValidOrder = () => ({
     { productId: newId(), quantity: 2 },
     { productId: newId(), quantity: 1 },
   ],
-  shippingAddress: { line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'de' },
+  shippingAddress: { line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
 });
 
 /** Reads one sample of the Prometheus text format; 0 when the series does not exist yet. */

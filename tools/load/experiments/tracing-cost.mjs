@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, orders: { type: 'string', default: '20000' }, baseline: { type: 'string' }, added: { type: 'string' } },
+  options: { rounds: { type: 'string', default: '3' }, orders: { type: 'string', default: '20000' }, baseline: { type: 'string' }, added: { type: 'string' }, modes: { type: 'string', default: 'before,added,off,0.1,1.0' } },
 });
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 // Defaults: the commit that added the tracing SDK, and its parent.
@@ -52,6 +52,7 @@ const modes = {
   '1.0': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
 };
 
+for (const mode of Object.keys(modes)) if (!values.modes.split(',').includes(mode)) delete modes[mode];
 const results = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
 try {
   const names = Object.keys(modes);
@@ -76,6 +77,7 @@ const m = Object.fromEntries(Object.entries(results).map(([k, xs]) => [k, median
 const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(1)} %`;
 console.log(`\nmedian processed/s over ${values.rounds} rounds of ${values.orders} orders (before ${git('rev-parse', '--short', baseline)}, added ${git('rev-parse', '--short', added)}, this tree ${git('rev-parse', '--short', 'HEAD')})`);
 for (const mode of Object.keys(modes)) {
-  console.log(`  ${mode.padEnd(6)} ${m[mode].toFixed(0).padStart(6)}   vs before ${pct(m[mode], m.before).padStart(8)}   vs off ${pct(m[mode], m.off).padStart(8)}`);
+  console.log(`  ${mode.padEnd(6)} ${m[mode].toFixed(0).padStart(6)}   vs before ${m.before ? pct(m[mode], m.before).padStart(8) : '     n/a'}   vs off ${m.off ? pct(m[mode], m.off).padStart(8) : '     n/a'}`);
 }
-console.log('tracing off costs (added vs before):', pct(m.added, m.before), '; on at 0.1:', pct(m['0.1'], m.off), '; on at 1.0:', pct(m['1.0'], m.off));
+if (m.added && m.before) console.log('tracing off (added vs before):', pct(m.added, m.before));
+for (const on of ['0.1', '1.0']) if (m[on] && m.off) console.log(`tracing on at ${on} (vs off):`, pct(m[on], m.off));

@@ -12,6 +12,18 @@ export interface ResponseSpec {
   contentTypes?: string[];
   /** Names from DocumentSpec.headers. */
   headers?: string[];
+  /** OpenAPI links: what this answer lets a client call next, and with which of its values. */
+  links?: Record<string, LinkSpec>;
+}
+
+/** A link to another operation of the document, its values given as OpenAPI runtime expressions. */
+export interface LinkSpec {
+  operationId: string;
+  description: string;
+  /** Path parameters of the target, e.g. `{ id: '$response.body#/orderId' }`. */
+  parameters?: Record<string, string>;
+  /** The target's body; strings in it may be runtime expressions. */
+  requestBody?: unknown;
 }
 
 export interface OperationSpec {
@@ -80,6 +92,18 @@ export function buildOpenApiDocument(spec: DocumentSpec): JsonSchema {
     };
   };
 
+  const links = (op: OperationSpec, list: Record<string, LinkSpec>) =>
+    Object.fromEntries(
+      Object.entries(list).map(([name, link]) => {
+        const target = spec.operations.find((o) => o.operationId === link.operationId);
+        if (!target) throw new Error(`${op.operationId}: the link ${name} names no operation ${link.operationId}`);
+        for (const param of Object.keys(link.parameters ?? {})) {
+          if (!target.params?.[param]) throw new Error(`${op.operationId}: the link ${name} sets ${param}, which ${target.operationId} has no path parameter for`);
+        }
+        return [name, link];
+      }),
+    );
+
   const response = (op: OperationSpec, r: ResponseSpec) => {
     const headers = headerRefs([...(r.headers ?? []), ...(op.roles ? spec.everyAuthenticatedResponse : [])]);
     const body = r.body ? schemaOf(r.body) : undefined;
@@ -87,6 +111,7 @@ export function buildOpenApiDocument(spec: DocumentSpec): JsonSchema {
       description: r.description,
       ...(Object.keys(headers).length ? { headers } : {}),
       ...(body ? { content: Object.fromEntries((r.contentTypes ?? ['application/json']).map((type) => [type, { schema: body }])) } : {}),
+      ...(r.links ? { links: links(op, r.links) } : {}),
     };
   };
 

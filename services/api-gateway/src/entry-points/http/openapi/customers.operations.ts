@@ -24,7 +24,14 @@ export const customersOperations: OperationSpec[] = [
     tag: 'customers',
     roles: ['admin'],
     body: createCustomerBody,
-    responses: { 201: { description: 'Created.', body: customerSchema, headers: ['Location'] } },
+    responses: {
+      201: {
+        description: 'Created.',
+        body: customerSchema,
+        headers: ['Location'],
+        links: { updateCustomer: { operationId: 'updateCustomer', description: 'Change this customer.', parameters: { id: '$response.body#/customerId' } } },
+      },
+    },
     problems: problems(internal, adminOnly, jsonBody, upstream, stored, { 409: ['email-taken'] }),
   },
   {

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { integer } from '@shop/contracts';
-import { buildOpenApiDocument, type JsonSchema } from '@shop/platform';
+import { buildOpenApiDocument, type DocumentSpec, type JsonSchema } from '@shop/platform';
 import { createCustomerBody, updateCustomerBody } from '../customers.routes';
 import { idempotencyKeySchema, placeOrderBody } from '../orders.routes';
 import { createProductBody, updateProductBody } from '../products.routes';
@@ -15,13 +15,13 @@ export const gatewayOperations = [...ordersOperations, ...productsOperations, ..
 
 const description = `Orders over HTTP, decided asynchronously: POST /v1/orders answers 202 once the command is durable, and the order's Location tells its outcome.
 
-Bodies and queries are checked strictly: a field of the wrong JSON type (the string "2" for a number, a number for a string) and any field or query parameter not listed here are refused with 400, whose \`errors\` name each field. Query integers are plain decimal digits. Text fields are trimmed, ids lower-cased and country codes upper-cased before they are stored.
+Bodies and queries are checked strictly: a field of the wrong JSON type (the string "2" for a number, a number for a string) and any field or query parameter not listed here are refused with 400, whose \`errors\` name each field. Query integers are plain decimal digits. Patterns and lengths apply to the values as sent; text fields are then trimmed and ids lower-cased before they are stored. A country code is taken only as two upper-case letters.
 
 Errors are \`application/problem+json\` with a stable \`code\`; each answer below lists the codes it can carry.`;
 
-/** The gateway's OpenAPI 3.1 document, built from the joi schemas its routes validate with. */
-export function gatewayOpenApi(): JsonSchema {
-  return buildOpenApiDocument({
+/** What the gateway's document is built from. */
+export function gatewaySpec(): DocumentSpec {
+  return {
     info: { title: 'Order platform API', version: '1.0.0', description },
     tags: [
       { name: 'orders', description: 'Place, follow and cancel orders.' },
@@ -56,5 +56,10 @@ export function gatewayOpenApi(): JsonSchema {
       'Idempotency-Key': { description: 'Makes retries of this request return its first answer (kept 24 h).', schema: idempotencyKeySchema },
     },
     operations: gatewayOperations,
-  });
+  };
+}
+
+/** The gateway's OpenAPI 3.1 document, built from the joi schemas its routes validate with. */
+export function gatewayOpenApi(): JsonSchema {
+  return buildOpenApiDocument(gatewaySpec());
 }

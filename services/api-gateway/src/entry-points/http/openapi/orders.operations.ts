@@ -1,10 +1,16 @@
 import { uuid } from '@shop/contracts';
-import type { OperationSpec } from '@shop/platform';
+import type { LinkSpec, OperationSpec } from '@shop/platform';
 import { listOrdersQuery, placeOrderBody } from '../orders.routes';
 import { byId, internal, jsonBody, problems, query, signedIn, upstream } from './problems';
 import { orderPageSchema, orderSchema, placedOrderSchema, validOrderSchema } from './response.schemas';
 
 const customer = ['customer', 'admin'];
+
+/** What a client does with an order it holds: read it, cancel it. */
+const orderLinks = (from: string): Record<string, LinkSpec> => ({
+  getOrder: { operationId: 'getOrder', description: 'Read this order.', parameters: { id: from } },
+  cancelOrder: { operationId: 'cancelOrder', description: 'Cancel this order.', parameters: { id: from } },
+});
 
 export const ordersOperations: OperationSpec[] = [
   {
@@ -19,7 +25,7 @@ export const ordersOperations: OperationSpec[] = [
     headers: ['Idempotency-Key'],
     body: placeOrderBody,
     responses: {
-      202: { description: 'Accepted: the order is PENDING and will be CONFIRMED or REJECTED.', body: placedOrderSchema, headers: ['Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy'] },
+      202: { description: 'Accepted: the order is PENDING and will be CONFIRMED or REJECTED.', body: placedOrderSchema, headers: ['Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy'], links: orderLinks('$response.body#/orderId') },
     },
     problems: problems(internal, signedIn, jsonBody, upstream, { 422: ['idempotency-key-reused'], 429: ['rate-limited'], 503: ['publish-unconfirmed', 'overloaded'] }),
     problemHeaders: { 429: ['RateLimit', 'RateLimit-Policy'] },
@@ -58,7 +64,7 @@ export const ordersOperations: OperationSpec[] = [
     tag: 'orders',
     roles: customer,
     params: { id: uuid },
-    responses: { 200: { description: 'The order.', body: orderSchema, headers: ['Retry-After'] } },
+    responses: { 200: { description: 'The order.', body: orderSchema, headers: ['Retry-After'], links: { cancelOrder: orderLinks('$response.body#/orderId').cancelOrder } } },
     problems: problems(internal, signedIn, byId, upstream),
   },
   {
@@ -70,7 +76,7 @@ export const ordersOperations: OperationSpec[] = [
     tag: 'orders',
     roles: customer,
     params: { id: uuid },
-    responses: { 200: { description: 'The cancelled order.', body: orderSchema } },
+    responses: { 200: { description: 'The cancelled order.', body: orderSchema, links: { getOrder: orderLinks('$response.body#/orderId').getOrder } } },
     problems: problems(internal, signedIn, byId, upstream, { 409: ['order-not-cancellable'] }),
   },
 ];

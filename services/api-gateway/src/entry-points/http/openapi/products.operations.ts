@@ -33,7 +33,22 @@ export const productsOperations: OperationSpec[] = [
     tag: 'products',
     roles: ['admin'],
     body: createProductBody,
-    responses: { 201: { description: 'Created.', body: adminProductSchema, headers: ['Location'] } },
+    responses: {
+      201: {
+        description: 'Created.',
+        body: adminProductSchema,
+        headers: ['Location'],
+        links: {
+          getProduct: { operationId: 'getProduct', description: 'Read this product.', parameters: { id: '$response.body#/productId' } },
+          updateProduct: { operationId: 'updateProduct', description: 'Change its price or stock.', parameters: { id: '$response.body#/productId' } },
+          placeOrder: {
+            operationId: 'placeOrder',
+            description: 'Order one of it.',
+            requestBody: { items: [{ productId: '$response.body#/productId', quantity: 1 }] },
+          },
+        },
+      },
+    },
     problems: problems(internal, adminOnly, jsonBody, upstream, stored),
   },
   {
