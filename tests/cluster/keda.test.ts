@@ -41,12 +41,16 @@ function externalMetric(hpa: any): number {
   return quantity(list.items[0].value);
 }
 
-/** Places n orders through the gateway, in waves of 50 concurrent requests; returns how many were accepted. */
+/**
+ * Places n orders through the gateway, in waves of 50 concurrent requests, each wave from a customer
+ * of its own (one customer placing hundreds a second is what the gateway's rate limit refuses);
+ * returns how many were accepted.
+ */
 async function placeOrders(gatewayUrl: string, n: number, pauseMs = 0): Promise<number> {
-  const customer = await Api.asCustomer(gatewayUrl, randomUUID());
   let accepted = 0;
   for (let done = 0; done < n; done += 50) {
     if (done > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    const customer = await Api.asCustomer(gatewayUrl, randomUUID());
     const replies = await Promise.all(Array.from({ length: Math.min(50, n - done) }, () => customer.post('/v1/orders', { items: [{ productId: randomUUID(), quantity: 1 }] })));
     accepted += replies.filter((r) => r.status === 202).length;
   }
