@@ -9,7 +9,7 @@ interface Muxer {
  * amqplib's multiplexer flushes queued frames once per tick but writes them to the socket one
  * chunk at a time; with TCP_NODELAY each chunk is a syscall and a packet of its own, which the
  * broker then reads one by one. Corking the socket around that flush turns the tick's frames
- * (a burst of publishes, confirms' acks, RPC requests) into one writev. Frame order is unchanged.
+ * (a burst of publishes, confirms' acks, RPC requests) into one writev. Frames keep their sequence.
  *
  * This reaches into amqplib's `Connection.muxer`; if a release renames it, nothing is wrapped and
  * the connection works as before, only with more writes. Returns whether it was wrapped.

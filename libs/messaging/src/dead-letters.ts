@@ -34,7 +34,7 @@ export async function countDeadLetters(connection: ChannelModel, workQueues: rea
 
 /**
  * Reads dead letters without removing them: they are fetched unacked and go back to the queue,
- * in order, when the channel closes.
+ * in sequence, when the channel closes.
  */
 export async function inspectDeadLetters(connection: ChannelModel, queue: string, limit: number): Promise<DeadLetter[]> {
   const channel = await connection.createChannel();
