@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type HeadlessChromium } from '@shop/test-kit';
 import { startTestGateway } from './gateway.harness';
 
 /**
@@ -11,29 +10,15 @@ import { startTestGateway } from './gateway.harness';
  * Swagger UI from the gateway itself, loading nothing from anywhere else. The screenshot stays in
  * reports/ as an artifact.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(__dirname, '..', '..', '..');
 const reports = path.join(root, 'reports');
 const screenshot = path.join(reports, 'api-docs.test.png');
 
-/** Chromium, installed by scripts/chromium.sh when it is missing (Debian's package, as root). */
-function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  try {
-    execFileSync('bash', [path.join(root, 'scripts', 'chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
-  } catch (err) {
-    throw new Error(
-      `This test needs headless Chromium at ${CHROMIUM}, and scripts/chromium.sh could not install it (${(err as Error).message}). ` +
-        `Install Debian's package as root: apt-get update && apt-get install -y chromium`,
-    );
-  }
-}
-
 describe('the API reference page at /docs, in headless Chromium', () => {
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
   let origin: string;
-  let context: BrowserContext | undefined;
-  let userDataDir: string;
+  let browser: HeadlessChromium | undefined;
+  let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
@@ -41,18 +26,11 @@ describe('the API reference page at /docs, in headless Chromium', () => {
   const gatewayRequests: string[] = [];
 
   beforeAll(async () => {
-    ensureChromium();
     // The page needs no broker: it reads only the gateway's own routes.
     gateway = await startTestGateway();
     origin = `http://127.0.0.1:${gateway.port}`;
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'docs-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 1600 },
-      deviceScaleFactor: 1,
-    });
+    browser = await launchChromium({ width: 1280, height: 1600 });
+    context = browser.context;
     // The page may load from the gateway alone: anything else is recorded and refused.
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -77,8 +55,7 @@ describe('the API reference page at /docs, in headless Chromium', () => {
   }, 660_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await gateway?.stop();
   });
 

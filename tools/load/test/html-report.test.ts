@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type HeadlessChromium } from '@shop/test-kit';
 import { queues } from '@shop/contracts';
 import { LoadCounters } from '../src/load/load-counters';
 import { queueDepthProbe } from '../src/probes/queue-depth';
@@ -20,7 +19,6 @@ import { freePort } from '../src/target/free-port';
  * drawn its lines, with no error and no request leaving the file. The page and its screenshot
  * stay in reports/ as artifacts.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const reports = path.join(repoRoot, 'reports');
 const htmlFile = path.join(reports, 'load-report.test.html');
 const screenshot = path.join(reports, 'load-report.test.png');
@@ -102,19 +100,6 @@ function loadResultOf(counters: LoadCounters, series: RunSeries): LoadResult {
   };
 }
 
-/** Chromium, installed by scripts/chromium.sh when it is missing (Debian's package, as root). */
-function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  try {
-    execFileSync('bash', [path.join(repoRoot, 'scripts', 'chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
-  } catch (err) {
-    throw new Error(
-      `This test needs headless Chromium at ${CHROMIUM}, and scripts/chromium.sh could not install it (${(err as Error).message}). ` +
-        `Install Debian's package as root: apt-get update && apt-get install -y chromium`,
-    );
-  }
-}
-
 interface DrawnChart {
   kind: string;
   empty: boolean;
@@ -179,28 +164,21 @@ describe('the series recorder', () => {
 });
 
 describe('the HTML report of a load run, in headless Chromium', () => {
-  let context: BrowserContext | undefined;
-  let userDataDir: string;
+  let browser: HeadlessChromium | undefined;
+  let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
   const outsideRequests: string[] = [];
 
   beforeAll(async () => {
-    ensureChromium();
     const { counters, series } = await simulateOrders();
     const report = loadHtmlReport(loadResultOf(counters, series));
     report.runs.push({ label: 'gateway only (validate)', mode: 'validate', text: 'R_http', series: await simulateValidate() });
     await writeHtmlReport(htmlFile, report);
 
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'report-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      deviceScaleFactor: 1,
-    });
+    browser = await launchChromium({ width: 1280, height: 900 });
+    context = browser.context;
     // The page may load nothing but itself: anything else is recorded and refused.
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -218,8 +196,7 @@ describe('the HTML report of a load run, in headless Chromium', () => {
   }, 660_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   it('when the page is opened, then it renders without console errors and requests nothing outside the file', () => {

@@ -13,3 +13,4 @@ export * from './jaeger';
 export * from './openapi';
 export * from './metrics';
 export * from './prometheus';
+export * from './chromium';
