@@ -1,6 +1,6 @@
 import type { ChannelModel } from 'amqplib';
 import { BrokerConnection, ConfirmPublisher, deadLetterQueue, declareWorkQueue, retryDelaysMs, retryQueue, retryTier } from '@shop/messaging';
-import { quietLogger, rawConnection, startTcpProxy, testInfrastructure, waitFor } from '@shop/test-kit';
+import { BROKER_URL, quietLogger, rawConnection, startTcpProxy, testInfrastructure, waitFor } from '@shop/test-kit';
 
 // The generic messaging mechanics against the real broker, reached through a TCP proxy that can
 // cut connections or stall them.
@@ -52,6 +52,53 @@ describe('ConfirmPublisher', () => {
       proxy.stall(false);
       await broker.close();
       await proxy.close();
+    }
+  });
+});
+
+describe('ConfirmPublisher when a confirm is lost', () => {
+  it('when the broker took the message but the connection is cut before its confirm came back, then the publish fails as publish-unconfirmed, not as a refusal', async () => {
+    const proxy = await startTcpProxy(rabbitmq.port);
+    const broker = new BrokerConnection({ url: viaProxy(proxy.port), name: 'confirm-lost-test', logger: quietLogger(), maxBackoffMs: 200 });
+    const publisher = new ConfirmPublisher(broker, quietLogger(), 30_000);
+    const direct = await rawConnection();
+    try {
+      const channel = await direct.createChannel();
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await publisher.start();
+      await broker.start();
+      // The publish reaches the broker; its confirm is dropped on the way back.
+      proxy.stall(true, 'from-target');
+
+      const outcome = publisher.publish('', queue, { n: 1 }, { messageId: 'confirm-lost', type: 'test', mandatory: true });
+      outcome.catch(() => undefined);
+      await waitFor(async () => (await channel.checkQueue(queue)).messageCount === 1, { timeoutMs: 10_000, what: 'the message queued' });
+      proxy.cutAll();
+      proxy.stall(false);
+
+      await expect(outcome).rejects.toMatchObject({ status: 503, code: 'publish-unconfirmed' });
+      const queued = await channel.get(queue, { noAck: true });
+      expect(queued && queued.properties.messageId).toBe('confirm-lost');
+    } finally {
+      proxy.stall(false);
+      await publisher.close();
+      await broker.close();
+      await proxy.close();
+      await direct.close();
+    }
+  });
+
+  it('when the channel is already gone, then a publish is refused as service-unavailable: nothing left', async () => {
+    const broker = new BrokerConnection({ url: BROKER_URL, name: 'publisher-closed-test', logger: quietLogger() });
+    const publisher = new ConfirmPublisher(broker, quietLogger(), 2000);
+    try {
+      await publisher.start();
+      await broker.start();
+      await publisher.close();
+
+      await expect(publisher.publish('', 'nowhere', { n: 1 }, { messageId: 'never-sent', type: 'test' })).rejects.toMatchObject({ status: 503, code: 'service-unavailable' });
+    } finally {
+      await broker.close();
     }
   });
 });
