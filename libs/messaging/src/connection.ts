@@ -24,6 +24,8 @@ export class BrokerConnection {
   private blocked = false;
   private attempt = 0;
   private timer?: NodeJS.Timeout;
+  /** A connect (with its setups) is under way; it alone decides what happens if it fails. */
+  private connecting = false;
   private readonly waiters: Array<() => void> = [];
 
   constructor(private readonly options: BrokerOptions) {}
@@ -62,7 +64,8 @@ export class BrokerConnection {
   }
 
   private async connect(): Promise<void> {
-    if (this.closing) return;
+    if (this.closing || this.connecting) return;
+    this.connecting = true;
     const { logger, url, name } = this.options;
     try {
       // Nagle's algorithm would hold each small frame (a reply, an ack) for the peer's delayed ACK,
@@ -82,7 +85,10 @@ export class BrokerConnection {
       this.connection = connection;
       this.blocked = false;
       for (const setup of this.setups) await setup(connection);
+      // Closed while the setups ran (a setup need not fail for that): start over.
+      if (this.connection !== connection) throw new Error('the connection closed during its setup');
       this.attempt = 0;
+      this.connecting = false;
       logger.info('broker connected');
       this.waiters.splice(0).forEach((resolve) => resolve());
     } catch (err) {
@@ -90,6 +96,7 @@ export class BrokerConnection {
       const connection = this.connection;
       this.connection = undefined;
       await connection?.close().catch(() => undefined);
+      this.connecting = false;
       this.scheduleReconnect();
     }
   }
@@ -99,14 +106,21 @@ export class BrokerConnection {
     this.connection = undefined;
     if (this.closing) return;
     this.options.logger.warn('broker connection closed, reconnecting');
-    this.scheduleReconnect();
+    // A connection that closes during its own setups is the running connect's to retry: two
+    // reconnects would open two connections, and the components' channels on the one they no
+    // longer track would keep taking deliveries that nobody settles.
+    if (!this.connecting) this.scheduleReconnect();
   }
 
+  /** At most one reconnect waits at a time. */
   private scheduleReconnect(): void {
-    if (this.closing) return;
+    if (this.closing || this.timer !== undefined) return;
     const max = this.options.maxBackoffMs ?? 5000;
     const delay = Math.min(max, 200 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
     this.attempt += 1;
-    this.timer = setTimeout(() => void this.connect(), delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.connect();
+    }, delay);
   }
 }

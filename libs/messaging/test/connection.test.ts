@@ -1,6 +1,6 @@
 import type { ChannelModel } from 'amqplib';
 import { BrokerConnection, ConfirmPublisher, deadLetterQueue, declareWorkQueue, retryDelaysMs, retryQueue, retryTier } from '@shop/messaging';
-import { BROKER_URL, quietLogger, rawConnection, startTcpProxy, testInfrastructure, waitFor } from '@shop/test-kit';
+import { BROKER_URL, quietLogger, rawConnection, sleep, startTcpProxy, testInfrastructure, waitFor } from '@shop/test-kit';
 
 // The generic messaging mechanics against the real broker, reached through a TCP proxy that can
 // cut connections or stall them.
@@ -27,6 +27,37 @@ describe('BrokerConnection', () => {
       await channel.close();
     } finally {
       await broker.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('BrokerConnection when a connection closes during its setup', () => {
+  it('when the connection is cut while a setup runs on it, then one new connection is opened, not two', async () => {
+    const proxy = await startTcpProxy(rabbitmq.port);
+    const broker = new BrokerConnection({ url: viaProxy(proxy.port), name: 'reconnect-once-test', logger: quietLogger(), maxBackoffMs: 200 });
+    const connections: ChannelModel[] = [];
+    try {
+      // The second connection's setup is still at work when the cut comes, and then fails as a
+      // setup does on a closed connection: the close and the failed setup both ask to reconnect.
+      await broker.use(async (connection) => {
+        connections.push(connection);
+        if (connections.length !== 2) return;
+        await new Promise((resolve) => connection.once('close', resolve));
+        await connection.createChannel();
+      });
+      await broker.start();
+      proxy.cutAll();
+      await waitFor(() => connections.length === 2, { timeoutMs: 10_000, what: 'a second connection in its setup' });
+
+      proxy.cutAll();
+      await waitFor(() => connections.length >= 3 && broker.isConnected, { timeoutMs: 10_000, what: 'reconnected' });
+      await sleep(1500); // several backoffs: a second reconnect would have connected by now
+
+      expect(connections.length).toBe(3);
+    } finally {
+      await broker.close();
+      await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
       await proxy.close();
     }
   });

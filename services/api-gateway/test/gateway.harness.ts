@@ -55,7 +55,7 @@ export async function metricValue(http: ReturnType<typeof request>, name: string
 }
 
 /** The commands of a PlaceOrder message (itself one) or of a PlaceOrders message; none if unreadable. */
-const commandsOf = (message: ConsumeMessage): Array<{ orderId: string; customerId: string }> => {
+export const commandsOf = (message: ConsumeMessage): Array<{ orderId: string; customerId: string }> => {
   try {
     const body = JSON.parse(message.content.toString('utf8'));
     const commands = message.properties.type === 'PlaceOrders' ? body?.commands : [body];
