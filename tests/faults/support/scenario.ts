@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Api, startPlatform, type PlatformOptions, type RunningPlatform, tokenFor } from '@shop/test-kit';
+import { Api, startPlatform, testInfrastructure, type PlatformOptions, type RunningPlatform, tokenFor } from '@shop/test-kit';
+import { brokerChannels } from './actions';
 import { reconcile, ordersOf, type Reconciliation } from './reconcile';
 import { resolveUnknown, runTraffic, type RequestRecord } from './traffic';
 
@@ -92,7 +93,8 @@ export async function runScenario(scenario: Scenario, repetition = { run: 1, run
     appendFileSync(reportFile, `${JSON.stringify(row)}\n`);
     // The services' own words for each run (errors only, unless FAULTS_LOG_LEVEL says more): a
     // rare failure in a long loop is read here.
-    writeFileSync(path.join(outputDir, `${slug(scenario.name)}-run${repetition.run}.log`), platform.output());
+    const held = row.lost > 0 || row.notTerminal > 0 ? `\n--- broker channels after the run ---\n${JSON.stringify(await brokerChannels(testInfrastructure.rabbitmq.vhost).catch((err: Error) => err.message), null, 1)}\n` : '';
+    writeFileSync(path.join(outputDir, `${slug(scenario.name)}-run${repetition.run}.log`), platform.output() + held);
     return row;
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- service output ---\n${platform.output().slice(-3000)}`);
