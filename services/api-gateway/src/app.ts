@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { declarePlaceOrderTopology } from '@shop/contracts';
 import { BrokerConnection, ConfirmPublisher, RpcClient } from '@shop/messaging';
-import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, type Logger, type Metrics } from '@shop/platform';
+import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, traceRequests, tracingActive, type Logger, type Metrics } from '@shop/platform';
 import type { GatewayConfig } from './config';
 import { createCatalogUseCases, type CatalogUseCases } from './domain/catalog.use-cases';
 import { createCustomerUseCases, type CustomerUseCases } from './domain/customers.use-cases';
@@ -42,6 +42,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.disable('x-powered-by');
   // Answers are per request and never revalidated; hashing every body for an ETag is wasted CPU.
   app.disable('etag');
+  // Probes and scrapes would be most of the traces and tell nothing.
+  if (tracingActive()) app.use(traceRequests({ ignore: /^\/(healthz|readyz|livez|metrics)\b/ }));
   app.use(httpMetrics(metrics));
   mountOpsRoutes(app, metrics, { ready: deps.ready });
   const limits = [inFlightCap(deps.orderLimits, metrics), perCustomerRate(deps.orderLimits, metrics)];

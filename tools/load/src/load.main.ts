@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const say = (line: string) => process.stderr.write(`▸ ${line}\n`);
   let target: Target;
   if (args.spawn) {
-    target = await startTestPlatform({ fresh: args.fresh, verbose: args.verbose, serviceNodeOptions: args.serviceNodeOptions, say });
+    target = await startTestPlatform({ fresh: args.fresh, verbose: args.verbose, serviceNodeOptions: args.serviceNodeOptions, cpuProfileDir: args.cpuProfileDir, say });
   } else {
     target = runningPlatform(args.profile, args.gateway);
   }
