@@ -3,6 +3,8 @@
 //   before  the code before tracing existed (a worktree of --baseline, built once),
 //   added   the commit that added tracing (--added), off: what tracing alone costs when off,
 //   off     this code with no OTLP endpoint (the default: the SDK is not even loaded),
+//   als     off, plus one AsyncLocalStorage turned on in every service (async-local-storage.preload.js):
+//           the context manager's share of what tracing on costs,
 //   0.1     OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1, to a local Jaeger,
 //   1.0     every trace exported to that Jaeger,
 // and prints processed orders/s per run, the median per mode and each mode against `before` / `off`.
@@ -48,6 +50,7 @@ const modes = {
   before: { cwd: baselineDir, env: clean },
   added: { cwd: addedDir, env: clean },
   off: { cwd: root, env: clean },
+  als: { cwd: root, env: clean, args: [`--service-node-options=--require ${path.join(import.meta.dirname, 'async-local-storage.preload.js')}`] },
   '0.1': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
   '1.0': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
 };
@@ -59,8 +62,8 @@ try {
   for (let round = 0; round < Number(values.rounds); round += 1) {
     for (let i = 0; i < names.length; i += 1) {
       const mode = names[(i + round) % names.length];
-      const { cwd, env } = modes[mode];
-      const run = spawnSync(process.execPath, ['tools/load/bin/load.js', '--spawn', '--fresh', '--orders', values.orders, '--json', '--progress', 'none'], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const { cwd, env, args = [] } = modes[mode];
+      const run = spawnSync(process.execPath, ['tools/load/bin/load.js', '--spawn', '--fresh', '--orders', values.orders, '--json', '--progress', 'none', ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (run.status !== 0) throw new Error(`${mode}: load failed\n${run.stderr.slice(-2000)}`);
       const result = JSON.parse(run.stdout);
       const { lost, duplicated } = result.reconciliation;
@@ -80,4 +83,4 @@ for (const mode of Object.keys(modes)) {
   console.log(`  ${mode.padEnd(6)} ${m[mode].toFixed(0).padStart(6)}   vs before ${m.before ? pct(m[mode], m.before).padStart(8) : '     n/a'}   vs off ${m.off ? pct(m[mode], m.off).padStart(8) : '     n/a'}`);
 }
 if (m.added && m.before) console.log('tracing off (added vs before):', pct(m.added, m.before));
-for (const on of ['0.1', '1.0']) if (m[on] && m.off) console.log(`tracing on at ${on} (vs off):`, pct(m[on], m.off));
+for (const on of ['als', '0.1', '1.0']) if (m[on] && m.off) console.log(`${on === 'als' ? 'an AsyncLocalStorage alone' : `tracing on at ${on}`} (vs off):`, pct(m[on], m.off));
