@@ -22,14 +22,46 @@ const freeBytes = () => {
   return s.bavail * s.bsize;
 };
 
-/** Undoes what the scenario set up, whatever part of it exists (an earlier run may have stopped halfway). */
-function restore(): void {
+/** Undoes what setUpSmallDisk set up, whatever part of it exists (an earlier run may have stopped halfway). */
+export function restore(): void {
   rmSync(`${mountPoint}/filler`, { force: true });
   psql('DROP TABLE IF EXISTS fault_disk_probe');
   psql('ALTER TABLE orders SET TABLESPACE pg_default');
   psql(`DROP TABLESPACE IF EXISTS ${TABLESPACE}`);
   if (spawnSync('mountpoint', ['-q', mountPoint]).status === 0) execFileSync('umount', [mountPoint]);
 }
+
+/** The `orders` table on a tmpfs of its own, 32 MiB larger than the table. */
+export function setUpSmallDisk(): void {
+  restore();
+  const tableBytes = Number(psql("SELECT pg_total_relation_size('orders')"));
+  execFileSync('mkdir', ['-p', mountPoint]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${tableBytes + 32 * 2 ** 20}`, 'tmpfs', mountPoint]);
+  execFileSync('chown', ['postgres:postgres', mountPoint]);
+  psql(`CREATE TABLESPACE ${TABLESPACE} LOCATION '${mountPoint}'`);
+  psql(`CREATE TABLE fault_disk_probe (payload text) TABLESPACE ${TABLESPACE}`);
+  psql(`ALTER TABLE orders SET TABLESPACE ${TABLESPACE}`);
+}
+
+const filler = `${mountPoint}/filler`;
+
+/** Fills the small disk but for 64 KiB; resolves to the database's error when a probe insert no longer fits (or '' when it did). */
+export function fillDisk(): string {
+  execFileSync('fallocate', ['-l', String(freeBytes() - 64 * 1024), filler]);
+  try {
+    // Proof that the disk is full for the database, not just for df: 480 KiB of random rows
+    // (under the TOAST threshold, so stored as they are) must not fit in the 64 KiB left.
+    psql("INSERT INTO fault_disk_probe SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 15000) g GROUP BY g % 500");
+    return '';
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr ?? err);
+  }
+}
+
+export const freeDisk = (): void => rmSync(filler, { force: true });
+
+/** Transactions rolled back in the orders database so far. */
+export const rollbacks = (): number => Number(psql('SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()'));
 
 /**
  * The orders database runs out of disk while orders arrive: the `orders` table is moved to a
@@ -40,40 +72,22 @@ function restore(): void {
  * full WAL volume would stop the server instead.
  */
 export function diskFull(size: Size, holdMs = 5000): FaultCase {
-  const filler = `${mountPoint}/filler`;
   let probeFailedWith = '';
   let rollbacksWhileFull = 0;
-  const rollbacks = () => Number(psql('SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()'));
   return {
     id: 'orders database disk full',
     scenario: {
       name: `orders database out of disk space for ${holdMs / 1000} s (tmpfs tablespace)`,
       ...size,
-      prepare: async () => {
-        restore();
-        const tableBytes = Number(psql("SELECT pg_total_relation_size('orders')"));
-        execFileSync('mkdir', ['-p', mountPoint]);
-        execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${tableBytes + 32 * 2 ** 20}`, 'tmpfs', mountPoint]);
-        execFileSync('chown', ['postgres:postgres', mountPoint]);
-        psql(`CREATE TABLESPACE ${TABLESPACE} LOCATION '${mountPoint}'`);
-        psql(`CREATE TABLE fault_disk_probe (payload text) TABLESPACE ${TABLESPACE}`);
-        psql(`ALTER TABLE orders SET TABLESPACE ${TABLESPACE}`);
-      },
+      prepare: async () => setUpSmallDisk(),
       fault: async ({ faultEnded }) => {
         const before = rollbacks();
-        execFileSync('fallocate', ['-l', String(freeBytes() - 64 * 1024), filler]);
-        try {
-          // Proof that the disk is full for the database, not just for df: 480 KiB of random rows
-          // (under the TOAST threshold, so stored as they are) must not fit in the 64 KiB left.
-          psql("INSERT INTO fault_disk_probe SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 15000) g GROUP BY g % 500");
-        } catch (err) {
-          probeFailedWith = String((err as { stderr?: string }).stderr ?? err);
-        }
+        probeFailedWith = fillDisk();
         await sleep(holdMs);
         // The statistics collector reports with a delay of up to a second.
         await sleep(1000);
         rollbacksWhileFull = rollbacks() - before;
-        rmSync(filler, { force: true });
+        freeDisk();
         faultEnded();
       },
       cleanup: async () => restore(),
