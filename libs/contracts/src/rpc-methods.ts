@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { compileSchema } from './compiled-schema';
-import { integer, orderLinesJson, shippingAddressSchema, text, unitPrice, uuid, uuidJson } from './common.schemas';
+import { contractLimits as C, idempotencyKeyPattern, integer, orderLinesJson, shippingAddressSchema, text, unitPrice, uuid, uuidJson } from './common.schemas';
 import { replies } from './rpc-replies';
 import { customerStatuses, orderStatuses } from './types';
 
@@ -13,22 +13,22 @@ const caller = Joi.object({
   customerId: uuid.required(),
   role: Joi.string().valid('customer', 'admin').required(),
 });
-const cursor = Joi.string().max(200);
-const limit = Joi.number().integer().min(1).max(100).default(20);
+const cursor = Joi.string().max(C.cursor);
+const limit = Joi.number().integer().min(1).max(C.pageSize).default(20);
 
 export const customerRpc = {
   getMany: {
     name: 'customer.get-many',
     reply: replies.customers,
-    schema: Joi.object({ customerIds: Joi.array().items(uuid).min(1).max(5000).required() }),
+    schema: Joi.object({ customerIds: Joi.array().items(uuid).min(1).max(C.perCall).required() }),
   },
   create: {
     name: 'customer.create',
     reply: replies.customer,
     schema: Joi.object({
-      name: text().trim().min(1).max(200).required(),
+      name: text().trim().min(1).max(C.name).required(),
       // Not trimmed: white space around an address is no address (format email), and is refused.
-      email: text().lowercase().email({ tlds: false }).max(320).required(),
+      email: text().lowercase().email({ tlds: false }).max(C.email).required(),
       shippingAddress: shippingAddressSchema,
     }),
   },
@@ -37,7 +37,7 @@ export const customerRpc = {
     reply: replies.customer,
     schema: Joi.object({
       customerId: uuid.required(),
-      name: text().trim().min(1).max(200),
+      name: text().trim().min(1).max(C.name),
       status: Joi.string().valid(...customerStatuses),
       shippingAddress: shippingAddressSchema.allow(null),
     }).or('name', 'status', 'shippingAddress'),
@@ -57,7 +57,7 @@ export const inventoryRpc = {
         orders: {
           type: 'array',
           minItems: 1,
-          maxItems: 5000,
+          maxItems: C.perCall,
           uniqueBy: 'orderId',
           items: { type: 'object', additionalProperties: false, required: ['orderId', 'items'], properties: { orderId: uuidJson, items: orderLinesJson } },
         },
@@ -67,7 +67,7 @@ export const inventoryRpc = {
   release: {
     name: 'inventory.release',
     reply: replies.released,
-    schema: Joi.object({ orderIds: Joi.array().items(uuid).min(1).max(5000).unique().required() }),
+    schema: Joi.object({ orderIds: Joi.array().items(uuid).min(1).max(C.perCall).unique().required() }),
   },
   getProduct: { name: 'product.get', reply: replies.product, schema: Joi.object({ productId: uuid.required() }) },
   listProducts: { name: 'product.list', reply: replies.productPage, schema: Joi.object({ limit, cursor }) },
@@ -75,9 +75,9 @@ export const inventoryRpc = {
     name: 'product.create',
     reply: replies.product,
     schema: Joi.object({
-      name: text().trim().min(1).max(200).required(),
+      name: text().trim().min(1).max(C.name).required(),
       price: unitPrice.required(),
-      stock: integer().min(0).max(1_000_000_000).required(),
+      stock: integer().min(0).max(C.stock).required(),
     }),
   },
   updateProduct: {
@@ -86,7 +86,7 @@ export const inventoryRpc = {
     schema: Joi.object({
       productId: uuid.required(),
       price: unitPrice,
-      stock: integer().min(0).max(1_000_000_000),
+      stock: integer().min(0).max(C.stock),
     }).or('price', 'stock'),
   },
 } as const;
@@ -115,7 +115,7 @@ export const orderRpc = {
     reply: replies.idempotencyClaim,
     schema: Joi.object({
       customerId: uuid.required(),
-      key: Joi.string().pattern(/^[\x21-\x7e]{1,200}$/).required(),
+      key: Joi.string().pattern(idempotencyKeyPattern).required(),
       requestHash: Joi.string().hex().length(64).required(),
       orderId: uuid.required(),
     }),

@@ -1,6 +1,6 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import Joi from 'joi';
-import { orderLinesSchema, orderStatuses, shippingAddressSchema, type OrderLine, type OrderStatus, type OrderView, type ShippingAddress } from '@shop/contracts';
+import { idempotencyKeyPattern, orderLinesSchema, orderStatuses, shippingAddressSchema, type OrderLine, type OrderStatus, type OrderView, type ShippingAddress } from '@shop/contracts';
 import { jsonBody, tagRequest, validationError, type Metrics } from '@shop/platform';
 import type { OrderUseCases } from '../../domain/orders.use-cases';
 import type { PlaceOrder } from '../../domain/place-order.use-case';
@@ -15,7 +15,6 @@ export const listOrdersQuery = Joi.object({
   cursor: cursorSchema,
 });
 // Visible ASCII only: the key is stored and compared byte for byte by order-management.
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 const idempotencyKeyRule = 'must be 1 to 200 visible ASCII characters';
 /** The header's schema, for the published document; the route tests the pattern itself. */
 export const idempotencyKeySchema = Joi.string().pattern(idempotencyKeyPattern, { name: idempotencyKeyRule });
