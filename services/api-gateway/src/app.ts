@@ -45,7 +45,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.disable('etag');
   app.use(httpMetrics(metrics));
   mountOpsRoutes(app, metrics, { ready: deps.ready });
-  const limits = [inFlightCap(deps.orderLimits, metrics), perCustomerRate(deps.orderLimits, metrics)];
+  const limits = [inFlightCap(deps.orderLimits, metrics), ...(deps.orderLimits.perCustomerPerSecond > 0 ? [perCustomerRate(deps.orderLimits, metrics)] : [])];
   app.use(ordersRoutes({ placeOrder: deps.placeOrder, orders: deps.orders, authenticated, limits, metrics }));
   app.use(productsRoutes({ catalog: deps.catalog, admin }));
   app.use(customersRoutes({ customers: deps.customers, authenticated, admin }));

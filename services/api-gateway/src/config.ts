@@ -54,8 +54,8 @@ export const loadGatewayConfig = (env: Record<string, string | undefined>) =>
       RPC_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
       GATEWAY_WORKERS: Joi.number().integer().min(1).max(64).default(1),
       COMMANDS_PER_MESSAGE: Joi.number().integer().min(1).max(maxCommandsPerMessage).default(100),
-      // Per gateway process; generous, so that only a runaway client meets it.
-      ORDER_RATE_PER_CUSTOMER: Joi.number().integer().min(1).max(1_000_000).default(200),
+      // Per gateway process; generous, so that only a runaway client meets it. 0 turns it off.
+      ORDER_RATE_PER_CUSTOMER: Joi.number().integer().min(0).max(1_000_000).default(200),
       MAX_ORDERS_IN_FLIGHT: Joi.number().integer().min(1).max(1_000_000).default(20_000),
     },
     (raw: Own) => ({
