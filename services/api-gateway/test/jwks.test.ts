@@ -17,7 +17,12 @@ function jwksEndpoint() {
     },
     publish: (...next: SigningKey[]) => void (keys = next),
     fetches: () => fetches,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Kept-alive sockets would otherwise still answer the next fetch.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -86,5 +91,20 @@ describe('api-gateway keys from a JWKS URL', () => {
 
     expect(await statusWith(await tokenFor({ key: ed, expiresIn: 60 }))).toBe(400);
     expect(await statusWith(await tokenFor({ key: ed, expiresIn: -5 }))).toBe(401);
+  });
+
+  test('when the identity provider cannot be reached, then a token of a new key gets 503 (not the token\'s fault) and one of a cached key is still served', async () => {
+    const known = await newSigningKey('ES256');
+    idp.publish(known);
+    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 100));
+    expect(await statusWith(await tokenFor({ key: known }))).toBe(400);
+
+    await idp.close();
+    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 100));
+    const unreachable = await gateway.http.post('/v1/orders').set('Authorization', `Bearer ${await tokenFor({ key: await newSigningKey('ES256') })}`).send({});
+
+    expect(unreachable.status).toBe(503);
+    expect(unreachable.body).toMatchObject({ status: 503, code: 'service-unavailable' });
+    expect(await statusWith(await tokenFor({ key: known }))).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import Joi from 'joi';
-import { jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { errors, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import { uuid, type Caller, type Role } from '@shop/contracts';
+import { unavailable } from '@shop/platform';
 import { invalidToken } from './gateway.errors';
 
 /** What the gateway accepts from an identity provider: signatures a public key checks, never a shared secret. */
@@ -23,6 +24,13 @@ const claimsSchema = Joi.object({
 }).unknown(true);
 
 const CACHE_SIZE = 10_000;
+
+/**
+ * The key set could not be fetched (the identity provider is down or slow): that is no fault of
+ * the token, so 503, not 401. Every failure of the token itself is a JOSE or a claims error.
+ */
+const keysUnreachable = (err: unknown): boolean =>
+  err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError || err instanceof Joi.ValidationError);
 
 /**
  * Any failure is the same 401: telling a caller why a token failed only helps forge one.
@@ -51,8 +59,9 @@ export function createTokenVerifier(verification: TokenVerification, clock: { no
       if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value!);
       verified.set(token, { caller, expiresAt: (payload.exp as number) * 1000 });
       return caller;
-    } catch {
+    } catch (err) {
       verified.delete(token);
+      if (keysUnreachable(err)) throw unavailable("The identity provider's keys cannot be fetched", err);
       throw invalidToken();
     }
   };
