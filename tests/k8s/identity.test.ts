@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { loadGatewayConfig } from '../../services/api-gateway/src/config';
 import { RELEASE, byKind, chartDir, find, helmBin, renderedDocs, run } from './lib/render';
 
 // Tools come from `bash scripts/k8s/tools.sh`, which the test runner calls before Jest.
@@ -46,6 +47,21 @@ describe('the chart: identity', () => {
         ports: [{ protocol: 'TCP', port: 8080 }],
       },
     ]);
+  });
+
+  it.each([
+    ['dev', 'dev-hs256'],
+    ['prod', 'jwks-url'],
+    ['default', 'jwks-url'],
+  ])('when the %s values are rendered, then the gateway configuration accepts the environment the chart gives it', (set, kind) => {
+    const docs = renderedDocs(set);
+    const container = find(docs, 'Deployment', `${RELEASE}-api-gateway`)!.spec.template.spec.containers[0];
+    // Secrets as a kubelet would resolve them: some value of the length the gateway demands.
+    const secrets = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value ?? 's'.repeat(40)]));
+
+    const config = loadGatewayConfig({ ...gatewayConfig(set), ...secrets });
+
+    expect(config.identity.keys.kind).toBe(kind);
   });
 
   it('when neither a JWKS URL nor the dev mode is set, then helm refuses to render', () => {
