@@ -4,7 +4,9 @@ const services = ['customer-service', 'inventory-service', 'order-management', '
 const databases = { 'customer-service': 'customers', 'inventory-service': 'inventory', 'order-management': 'orders' };
 const defaultPorts = { 'api-gateway': 3000, 'order-management': 3001, 'customer-service': 3002, 'inventory-service': 3003 };
 
-const DEV_JWT_SECRET = 'local-development-secret-not-for-production';
+const devIdentity = require('./dev-identity.js');
+
+const DEV_ORDER_ID_SECRET = 'local-development-order-id-secret-not-for-production';
 
 /**
  * The test profile's broker node and database cluster. PLATFORM_TEST_SLOT=n (1, 2, ...) gives a
@@ -82,8 +84,15 @@ function serviceEnv(service, { profile = 'dev', ports = defaultPorts, env = proc
           `postgres://${db}:${db}-dev@127.0.0.1:${postgres.port}/${db}${postgres.databaseSuffix}`,
         HTTP_PORT: String(ports[service]),
       }
-    : { PORT: String(ports[service]), JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET };
+    : {
+        PORT: String(ports[service]),
+        // The dev identity: the gateway verifies ES256 tokens against the machine's dev JWKS file.
+        JWT_ISSUER: devIdentity.issuer,
+        JWT_AUDIENCE: devIdentity.audience,
+        JWT_PUBLIC_KEY_FILE: devIdentity.ensureDevKeys().jwksFile,
+        ORDER_ID_SECRET: env.ORDER_ID_SECRET ?? DEV_ORDER_ID_SECRET,
+      };
   return { ...common, ...dbEnv, ...extra };
 }
 
-module.exports = { services, databases, defaultPorts, infrastructure, infraEnv, serviceEnv, DEV_JWT_SECRET };
+module.exports = { services, databases, defaultPorts, infrastructure, infraEnv, serviceEnv, devIdentity };

@@ -8,7 +8,7 @@ import { createCustomerUseCases, type CustomerUseCases } from './domain/customer
 import { createOrderIds } from './domain/order-ids';
 import { createOrderUseCases, type OrderUseCases } from './domain/orders.use-cases';
 import { createPlaceOrder, type PlaceOrder } from './domain/place-order.use-case';
-import { createTokenVerifier, type TokenKey } from './domain/tokens';
+import { createTokenVerifier, type TokenVerification } from './domain/tokens';
 import { apiDocsRoutes } from './entry-points/http/api-docs.routes';
 import { createAuth } from './entry-points/http/auth.middleware';
 import { customersRoutes } from './entry-points/http/customers.routes';
@@ -18,12 +18,13 @@ import { ordersRoutes } from './entry-points/http/orders.routes';
 import { productsRoutes } from './entry-points/http/products.routes';
 import { createOrderCommands } from './outbound/order-commands.publisher';
 import { createCustomerService, createInventoryService, createOrderService } from './outbound/rpc.clients';
+import { loadTokenVerification } from './outbound/token-keys';
 
 export interface GatewayDeps {
   logger: Logger;
   orderLimits: OrderLimits;
   metrics: Metrics;
-  tokens: TokenKey;
+  tokens: TokenVerification;
   placeOrder: PlaceOrder;
   orders: OrderUseCases;
   catalog: CatalogUseCases;
@@ -46,7 +47,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   if (tracingActive()) app.use(traceRequests({ ignore: /^\/(healthz|readyz|livez|metrics)\b/ }));
   app.use(httpMetrics(metrics));
   mountOpsRoutes(app, metrics, { ready: deps.ready });
-  const limits = [inFlightCap(deps.orderLimits, metrics), perCustomerRate(deps.orderLimits, metrics)];
+  const limits = [inFlightCap(deps.orderLimits, metrics), ...(deps.orderLimits.perCustomerPerSecond > 0 ? [perCustomerRate(deps.orderLimits, metrics)] : [])];
   app.use(ordersRoutes({ placeOrder: deps.placeOrder, orders: deps.orders, authenticated, limits, metrics }));
   app.use(productsRoutes({ catalog: deps.catalog, admin }));
   app.use(customersRoutes({ customers: deps.customers, authenticated, admin }));
@@ -75,7 +76,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   );
   const rpc = new RpcClient(broker, logger, config.rpcTimeoutMs, metrics);
   const orderService = createOrderService(rpc);
-  const orderIds = createOrderIds(config.jwtSecret);
+  const orderIds = createOrderIds(config.orderIdSecret);
+  const tokens = await loadTokenVerification(config.identity);
   const clock = { now: () => new Date() };
   let draining = false;
 
@@ -87,7 +89,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     orderLimits: config.orderLimits,
     metrics,
-    tokens: { secret: config.jwtSecret, issuer: config.jwtIssuer },
+    tokens,
     placeOrder: createPlaceOrder({
       commands: createOrderCommands(publisher, config.commandsPerMessage),
       idempotency: orderService,

@@ -3,9 +3,17 @@
 const localEnv = require('../../../scripts/lib/local-env.js') as {
   services: string[];
   serviceEnv: (service: string, options?: { profile?: string; ports?: Record<string, number>; extra?: Record<string, string> }) => Record<string, string>;
-  DEV_JWT_SECRET: string;
+  devIdentity: DevIdentity;
   infrastructure: Record<'dev' | 'test', TestInfrastructure>;
 };
+
+export interface DevIdentity {
+  issuer: string;
+  audience: string;
+  DEV_HS256_SECRET: string;
+  ensureDevKeys(): { signingKeyFile: string; jwksFile: string };
+  signDevToken(claims: { sub: string; role: 'customer' | 'admin'; expiresIn?: number; hs256?: boolean }): Promise<string>;
+}
 
 interface TestInfrastructure {
   rabbitmq: { node: string; port: number; managementPort: number; prometheusPort: number; vhost: string; pidFile?: string };
@@ -15,7 +23,7 @@ interface TestInfrastructure {
 export const services = localEnv.services;
 export const testEnv = (service: string, options: { ports?: Record<string, number>; extra?: Record<string, string> } = {}) =>
   localEnv.serviceEnv(service, { profile: 'test', ...options });
-export const JWT_SECRET = localEnv.DEV_JWT_SECRET;
+export const devIdentity = localEnv.devIdentity;
 export const BROKER_URL = testEnv('api-gateway').RABBITMQ_URL;
 /** The test profile's own RabbitMQ node and PostgreSQL cluster (scripts/infra.sh test). */
 export const testInfrastructure = localEnv.infrastructure.test;
