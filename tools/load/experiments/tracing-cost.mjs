@@ -10,7 +10,9 @@
 // and prints processed orders/s per run, the median per mode and each mode against `before` / `off`.
 //   node tools/load/experiments/tracing-cost.mjs [--rounds 3] [--orders 20000] [--baseline REF]
 // Needs the test profile's broker and database (KEEP_INFRA=1 npm test -- x starts them) and the
-// cached Jaeger (scripts/observe/jaeger.sh build).
+// cached Jaeger (scripts/observe/jaeger.sh build). Older commits know only the default test slot
+// and their own token settings: with `before` or `added` among the modes, run it without
+// PLATFORM_TEST_SLOT.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -35,20 +37,16 @@ function worktreeOf(ref) {
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
     execFileSync('npx', ['tsc', '-b'], { cwd: dir, stdio: 'inherit' });
   }
-  // This tree's local environment (test infrastructure names and ports), so that every mode runs on the same broker and database.
-  execFileSync('cp', [path.join(root, 'scripts', 'lib', 'local-env.js'), path.join(dir, 'scripts', 'lib', 'local-env.js')]);
   return dir;
 }
-const baselineDir = worktreeOf(baseline);
-const addedDir = worktreeOf(added);
 
 const jaeger = path.join(root, 'scripts', 'observe', 'jaeger.sh');
 execFileSync('bash', [jaeger, 'up'], { stdio: 'inherit' });
 const endpoint = 'http://127.0.0.1:4318';
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
 const modes = {
-  before: { cwd: baselineDir, env: clean },
-  added: { cwd: addedDir, env: clean },
+  before: { cwd: () => worktreeOf(baseline), env: clean },
+  added: { cwd: () => worktreeOf(added), env: clean },
   off: { cwd: root, env: clean },
   als: { cwd: root, env: clean, args: [`--service-node-options=--require ${path.join(import.meta.dirname, 'async-local-storage.preload.js')}`] },
   '0.1': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
@@ -62,7 +60,8 @@ try {
   for (let round = 0; round < Number(values.rounds); round += 1) {
     for (let i = 0; i < names.length; i += 1) {
       const mode = names[(i + round) % names.length];
-      const { cwd, env, args = [] } = modes[mode];
+      const { env, args = [] } = modes[mode];
+      const cwd = typeof modes[mode].cwd === 'function' ? modes[mode].cwd() : modes[mode].cwd;
       const run = spawnSync(process.execPath, ['tools/load/bin/load.js', '--spawn', '--fresh', '--orders', values.orders, '--json', '--progress', 'none', ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (run.status !== 0) throw new Error(`${mode}: load failed\n${run.stderr.slice(-2000)}`);
       const result = JSON.parse(run.stdout);
