@@ -52,7 +52,7 @@ async function traceOf(orderId: string, operation: string, complete: (t: JaegerT
       return undefined;
     },
     (t) => t !== undefined,
-    20_000,
+    45_000,
   );
   if (!found || !complete(found)) throw new Error(`no complete ${operation} trace for order ${orderId} in Jaeger: ${JSON.stringify(found?.spans.map((s) => s.operationName))}`);
   return found;
