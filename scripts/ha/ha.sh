@@ -43,11 +43,12 @@ rabbit_join() { # i: joins node i to node 1's cluster unless it is in it already
   select_node "$1"
   if ctl cluster_status --formatter json | grep -q "\"$first\""; then return 0; fi
   log "joining $RABBITMQ_NODE to $first"
-  ctl stop_app >/dev/null
-  ctl reset >/dev/null
-  ctl join_cluster "$first" >/dev/null
-  ctl start_app >/dev/null
-  ctl await_startup --timeout 90 >/dev/null
+  # rabbitmqctl prints the node's boot warnings on stderr; they are shown only when a step fails.
+  local out
+  for step in stop_app reset "join_cluster $first" start_app "await_startup --timeout 90"; do
+    # shellcheck disable=SC2086
+    out=$(ctl $step 2>&1) || { log "rabbitmqctl $step failed: $out"; return 1; }
+  done
 }
 
 rabbit_up() {
@@ -64,7 +65,8 @@ rabbit_up() {
   done
   for i in 1 2 3; do
     select_node "$i"
-    rabbitmq_start
+    wait_for "$AMQP_PORT" 120 || { log "RabbitMQ did not open port $AMQP_PORT"; return 1; }
+    ctl await_startup --timeout 120 >/dev/null
   done
   rabbit_join 2
   rabbit_join 3
@@ -72,7 +74,8 @@ rabbit_up() {
   rabbitmq_grant "$VHOST"
 }
 
-rabbit_pid() { cat "/var/lib/rabbitmq/$RABBITMQ_NODE/pid" 2>/dev/null || true; }
+# The node's own word for its OS pid (the pid file can be stale after a crash).
+rabbit_pid() { ctl eval 'list_to_integer(os:getpid()).' 2>/dev/null || true; }
 
 rabbit_kill() {
   select_node "$1"
