@@ -13,6 +13,7 @@
 #   rabbit-kill <i>     kill -9 node i (1-3)          rabbit-stop <i>   stop node i gracefully
 #   rabbit-start <i>    start node i again             rabbit-leader <queue>  the index of its leader
 #   pg-primary          name:port of the primary      pg-kill-primary   kill -9 its postmaster
+#   pg-sync-state       the standby's sync_state as the primary sees it (sync when synchronous)
 #   pg-promote          promote the standby (it runs without a synchronous standby until pg-rejoin)
 #   pg-rejoin           rebuild the other cluster as a standby of the primary (pg_basebackup -R)
 #                       and make it synchronous again
@@ -255,6 +256,7 @@ case "${1:-up}" in
   rabbit-start) select_node "${2:?node index}"; rabbitmq_start ;;
   rabbit-leader) rabbit_leader "${2:?queue}" ;;
   pg-primary) i=$(primary_index) && echo "$(cluster_name "$i"):$(cluster_port "$i")" ;;
+  pg-sync-state) i=$(primary_index) && as_postgres psql -p "$(cluster_port "$i")" -tAq -d postgres -c 'SELECT sync_state FROM pg_stat_replication' ;;
   pg-kill-primary) pg_kill_primary ;;
   pg-promote) pg_promote ;;
   pg-rejoin) pg_rejoin ;;
