@@ -118,6 +118,10 @@ primary_index() { # the index (0/1) of the running cluster that is not in recove
   return 1
 }
 
+timeline() { # i: the timeline of the cluster's latest checkpoint (a promotion starts a new one)
+  as_postgres "/usr/lib/postgresql/$VERSION/bin/pg_controldata" "$(data_dir "$1")" | awk -F: "/^Latest checkpoint's TimeLineID/ {gsub(/ /, \"\", \$2); print \$2}"
+}
+
 pg_create() { # i
   [ -n "$(cluster_by_name "$(cluster_name "$1")")" ] && return 0
   log "creating PostgreSQL cluster $VERSION/$(cluster_name "$1") on port $(cluster_port "$1")"
@@ -165,9 +169,12 @@ pg_up() {
   pg_create 1
   local primary
   if primary=$(primary_index); then :; else
-    # Neither runs as a primary: start the first, or whichever of the two is not a standby.
+    # Neither runs as a primary: start the one that is not a standby; when neither is one (a
+    # failover without pg-rejoin), the one on the later timeline, i.e. the promoted one.
     primary=0
-    [ -f "$(data_dir 0)/standby.signal" ] && primary=1
+    if [ -f "$(data_dir 0)/standby.signal" ]; then primary=1
+    elif [ ! -f "$(data_dir 1)/standby.signal" ] && [ "$(timeline 1)" -gt "$(timeline 0)" ]; then primary=1
+    fi
     pg_start "$primary"
   fi
   postgres_databases "$(cluster_port "$primary")" ''
