@@ -81,6 +81,8 @@ export class RpcClient {
     const started = process.hrtime.bigint();
     let outcome = 'ok';
     try {
+      // The connection moving to another node: wait for it, from the call's own time.
+      if (!this.channel && (await this.broker.reconnected(timeoutMs / 2))) timeoutMs = Math.max(1, Math.floor(timeoutMs - Number(process.hrtime.bigint() - started) / 1e6));
       const data = await this.send(queue, method, payload, timeoutMs, trace.setSpan(context.active(), span), (headers) => {
         const server = headers && linkTo(contextFrom(headers));
         if (server) span.addLink(server);

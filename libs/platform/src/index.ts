@@ -5,6 +5,7 @@ export * from './metrics';
 export * from './http';
 export * from './lifecycle';
 export * from './database';
+export { parseDatabaseUrl, primaryClient, type DatabaseAddress, type DatabaseHost } from './database-hosts';
 export * from './fault-hooks';
 export * from './workers';
 export * from './failures';

@@ -24,6 +24,8 @@ export interface Scenario {
   prepare?: () => Promise<PlatformOptions | void>;
   fault: (ctx: FaultContext) => Promise<void>;
   cleanup?: () => Promise<void>;
+  /** Where the result row goes (reports/faults.jsonl unless given). */
+  report?: string;
 }
 
 export interface ScenarioResult extends Reconciliation {
@@ -69,8 +71,8 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     await traffic;
     await resolveUnknown(platform.gatewayUrl, tokens, records);
 
-    const result = await reconcile(records, customerIds, products);
-    const rows = await ordersOf(customerIds);
+    const result = await reconcile(records, customerIds, products, options.profile);
+    const rows = await ordersOf(customerIds, options.profile);
     const settledAt = new Map(rows.map((r) => [r.id, r.updated_at.getTime()]));
     const firstAfter = records.filter((r) => r.sentAt >= faultEnd && r.orderId && settledAt.has(r.orderId)).sort((a, b) => a.sentAt - b.sentAt)[0];
     const row: ScenarioResult = {
@@ -79,8 +81,9 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       recoverySeconds: firstAfter ? Math.round((settledAt.get(firstAfter.orderId!)! - faultEnd) / 100) / 10 : null,
       restarts: [...platform.supervisor.children.keys()].reduce((sum: number, name: string) => sum + platform.supervisor.exits(name), 0),
     };
-    mkdirSync(path.dirname(reportFile), { recursive: true });
-    appendFileSync(reportFile, `${JSON.stringify(row)}\n`);
+    const report = scenario.report ?? reportFile;
+    mkdirSync(path.dirname(report), { recursive: true });
+    appendFileSync(report, `${JSON.stringify(row)}\n`);
     return row;
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- service output ---\n${platform.output().slice(-3000)}`);
