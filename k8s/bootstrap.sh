@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates the local cluster (kind or k3d) and installs, at pinned versions, everything the chart expects
 # to find: kube-prometheus-stack, cert-manager, metrics-server (kind), Traefik, KEDA, CloudNativePG and the
-# RabbitMQ cluster and messaging-topology operators; then the application namespace with the restricted
+# RabbitMQ cluster and messaging-topology operators, Jaeger (k8s/jaeger.yaml); then the application namespace with the restricted
 # Pod Security Standard.
 # Idempotent: every step is create-if-missing or `helm upgrade --install`, so re-running repairs drift.
 #
@@ -80,6 +80,10 @@ echo "==> rabbitmq messaging-topology-operator $RABBITMQ_TOPOLOGY_OPERATOR_VERSI
 kc apply --server-side --force-conflicts \
   -f "https://github.com/rabbitmq/messaging-topology-operator/releases/download/$RABBITMQ_TOPOLOGY_OPERATOR_VERSION/messaging-topology-operator-with-certmanager.yaml"
 kc -n rabbitmq-system rollout status deployment/messaging-topology-operator --timeout 5m
+
+echo "==> jaeger (traces; the OTLP endpoint of values-dev.yaml and values-prod.yaml)"
+kc apply -f "$HERE/jaeger.yaml"
+kc -n observability rollout status deployment/jaeger --timeout 5m
 
 echo "==> namespace $APP_NAMESPACE (restricted Pod Security Standard, enforced)"
 kc create namespace "$APP_NAMESPACE" --dry-run=client -o yaml | kc apply -f -

@@ -18,91 +18,34 @@ ACTION="${2:-up}"
 DB_SUFFIX="${DB_SUFFIX:-}"
 PG_CLUSTER="${PG_CLUSTER:-}"
 
-RABBITMQ_USER=platform
-RABBITMQ_PASSWORD=platform-dev
-DATABASES=(customers inventory orders)
-
-log() { printf '[infra:%s] %s\n' "$PROFILE" "$*" >&2; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
-apt_install() {
-  log "installing $* with apt"
-  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq >/dev/null; APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
-wait_for() { # port seconds
-  for _ in $(seq 1 "$2"); do port_open "$1" && return 0; sleep 1; done
-  return 1
-}
+LOG_TAG="infra:$PROFILE"
+# shellcheck source=lib/infra-lib.sh
+. "$(dirname "$0")/lib/infra-lib.sh"
 
 # --- RabbitMQ -------------------------------------------------------------------------------------
-# The default node keeps the machine's own configuration; any other node gets its own name, ports,
-# data directory, configuration and plugin list under /var/lib/rabbitmq/<node>.
-RABBIT_HOME="/var/lib/rabbitmq/$RABBITMQ_NODE"
-rabbit_env() {
-  if [ "$RABBITMQ_NODE" = rabbit ]; then "$@"; return; fi
-  RABBITMQ_NODENAME="$RABBITMQ_NODE" RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000)) \
-    RABBITMQ_MNESIA_BASE="$RABBIT_HOME/mnesia" RABBITMQ_LOG_BASE="$RABBIT_HOME/log" \
-    RABBITMQ_CONFIG_FILE="$RABBIT_HOME/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_HOME/enabled_plugins" \
-    RABBITMQ_PID_FILE="$RABBIT_HOME/pid" "$@"
-}
-ctl() { rabbit_env rabbitmqctl -q -n "$RABBITMQ_NODE" "$@"; }
-
 rabbitmq_up() {
-  if ! command -v rabbitmq-server >/dev/null; then apt_install rabbitmq-server; fi
-  if [ "$RABBITMQ_NODE" != rabbit ]; then
-    mkdir -p "$RABBIT_HOME"
-    cat >"$RABBIT_HOME/rabbitmq.conf" <<CONF
-listeners.tcp.default = 127.0.0.1:$AMQP_PORT
-management.tcp.ip = 127.0.0.1
-management.tcp.port = $MANAGEMENT_PORT
-prometheus.tcp.ip = 127.0.0.1
-prometheus.tcp.port = $PROMETHEUS_PORT
-CONF
-    echo '[rabbitmq_management,rabbitmq_prometheus].' >"$RABBIT_HOME/enabled_plugins"
-    chown -R rabbitmq:rabbitmq "$RABBIT_HOME"
-  fi
-  if ! port_open "$AMQP_PORT"; then
-    [ "$RABBITMQ_NODE" = rabbit ] && rabbitmq-plugins enable --offline rabbitmq_management rabbitmq_prometheus >/dev/null
-    log "starting RabbitMQ node $RABBITMQ_NODE on port $AMQP_PORT"
-    rabbit_env rabbitmq-server -detached >/dev/null 2>&1 || true
-    wait_for "$AMQP_PORT" 90 || { log "RabbitMQ did not open port $AMQP_PORT"; exit 1; }
-  fi
-  ctl await_startup --timeout 90 >/dev/null
-  if ! ctl list_users | awk '{print $1}' | grep -qx "$RABBITMQ_USER"; then
-    ctl add_user "$RABBITMQ_USER" "$RABBITMQ_PASSWORD" >/dev/null
-    ctl set_user_tags "$RABBITMQ_USER" monitoring >/dev/null
-  fi
-  ctl add_vhost "$VHOST" >/dev/null 2>&1 || true
-  ctl set_permissions -p "$VHOST" "$RABBITMQ_USER" '.*' '.*' '.*' >/dev/null
-  ctl set_permissions -p "$VHOST" guest '.*' '.*' '.*' >/dev/null 2>&1 || true
+  rabbitmq_install
+  rabbitmq_configure
+  rabbitmq_start || exit 1
+  rabbitmq_grant "$VHOST"
 }
 
-rabbitmq_down() {
-  port_open "$AMQP_PORT" || return 0
-  log "stopping RabbitMQ node $RABBITMQ_NODE"
-  ctl stop >/dev/null 2>&1 || true
-  for _ in $(seq 1 30); do port_open "$AMQP_PORT" || return 0; sleep 1; done
-}
+rabbitmq_down() { rabbitmq_stop; }
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
 # dev: whichever cluster listens on PG_PORT (Debian's `main`); test: the cluster PG_CLUSTER, created
 # on PG_PORT with the newest installed server when it does not exist yet.
 pg_cluster() { # prints "<version> <name>" of the profile's cluster, or nothing
-  if [ -n "$PG_CLUSTER" ]; then
-    pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name {print $1, $2; exit}'
-  else
-    pg_lsclusters --no-header | awk -v port="$PG_PORT" '$3 == port {print $1, $2; exit}'
-  fi
+  if [ -n "$PG_CLUSTER" ]; then cluster_by_name "$PG_CLUSTER"; else cluster_by_port "$PG_PORT"; fi
 }
 
 postgres_up() {
-  if ! command -v pg_lsclusters >/dev/null; then apt_install postgresql; fi
+  postgres_install
   local cluster
   cluster=$(pg_cluster)
   if [ -z "$cluster" ] && [ -n "$PG_CLUSTER" ]; then
     local version
-    version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -1)
+    version=$(newest_postgres)
     log "creating PostgreSQL cluster $version/$PG_CLUSTER on port $PG_PORT"
     pg_createcluster "$version" "$PG_CLUSTER" -p "$PG_PORT" >/dev/null
     cluster="$version $PG_CLUSTER"
@@ -114,19 +57,7 @@ postgres_up() {
     pg_ctlcluster $cluster start
     wait_for "$PG_PORT" 30 || { log "PostgreSQL did not open port $PG_PORT"; exit 1; }
   fi
-  for db in "${DATABASES[@]}"; do
-    as_postgres psql -p "$PG_PORT" -q -v ON_ERROR_STOP=1 -d postgres <<SQL >/dev/null
-DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$db') THEN
-    CREATE ROLE $db LOGIN PASSWORD '$db-dev';
-  END IF;
-END \$\$;
-SQL
-    local name="$db$DB_SUFFIX"
-    if ! as_postgres psql -p "$PG_PORT" -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
-      as_postgres createdb -p "$PG_PORT" -O "$db" "$name"
-    fi
-  done
+  postgres_databases "$PG_PORT" "$DB_SUFFIX"
 }
 
 postgres_down() {

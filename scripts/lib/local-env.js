@@ -4,7 +4,9 @@ const services = ['customer-service', 'inventory-service', 'order-management', '
 const databases = { 'customer-service': 'customers', 'inventory-service': 'inventory', 'order-management': 'orders' };
 const defaultPorts = { 'api-gateway': 3000, 'order-management': 3001, 'customer-service': 3002, 'inventory-service': 3003 };
 
-const DEV_JWT_SECRET = 'local-development-secret-not-for-production';
+const devIdentity = require('./dev-identity.js');
+
+const DEV_ORDER_ID_SECRET = 'local-development-order-id-secret-not-for-production';
 
 /**
  * The test profile's broker node and database cluster. PLATFORM_TEST_SLOT=n (1, 2, ...) gives a
@@ -42,6 +44,33 @@ const infrastructure = {
   test: testInfrastructure(Number(process.env.PLATFORM_TEST_SLOT ?? 0)),
 };
 
+/**
+ * The production topology on this machine (npm run ha, scripts/ha/ha.sh): three clustered RabbitMQ
+ * nodes and a PostgreSQL primary with a synchronous standby. Its ports collide with neither the dev
+ * profile (5672, 5432) nor a test slot (5682 + 1000 × n, 5442 + 1000 × n, 15682/15702 + 1000 × n).
+ */
+const haInfrastructure = {
+  rabbitmq: {
+    nodes: [1, 2, 3].map((i) => ({ node: `order-platform-ha-${i}`, port: 5709 + i, managementPort: 15709 + i, prometheusPort: 15719 + i })),
+    vhost: 'platform-ha',
+  },
+  // Either cluster can be the primary: a failover swaps them, the services find the primary.
+  postgres: { clusters: [{ cluster: 'platform-ha-a', port: 5450 }, { cluster: 'platform-ha-b', port: 5451 }], databaseSuffix: '' },
+};
+
+/** The environment scripts/ha/ha.sh reads: the nodes as name:amqp:management:prometheus, the clusters as name:port. */
+const haEnv = () => ({
+  HA_RABBITMQ_NODES: haInfrastructure.rabbitmq.nodes.map((n) => `${n.node}:${n.port}:${n.managementPort}:${n.prometheusPort}`).join(' '),
+  HA_POSTGRES_CLUSTERS: haInfrastructure.postgres.clusters.map((c) => `${c.cluster}:${c.port}`).join(' '),
+  VHOST: haInfrastructure.rabbitmq.vhost,
+});
+
+/** Every broker node, and a database address that follows the primary (see libs/platform's database.ts). */
+const haConnections = (db) => ({
+  RABBITMQ_URLS: haInfrastructure.rabbitmq.nodes.map((n) => `amqp://platform:platform-dev@127.0.0.1:${n.port}/${haInfrastructure.rabbitmq.vhost}`).join(','),
+  DATABASE_URL: `postgres://${db}:${db}-dev@${haInfrastructure.postgres.clusters.map((c) => `127.0.0.1:${c.port}`).join(',')}/${db}?target_session_attrs=read-write`,
+});
+
 /** The environment scripts/infra.sh reads for a profile. */
 const infraEnv = (profile) => {
   const { rabbitmq, postgres } = infrastructure[profile];
@@ -57,8 +86,18 @@ const infraEnv = (profile) => {
   };
 };
 
-/** profile 'dev' is what npm start runs; 'test' uses its own broker node and database cluster. */
+/**
+ * profile 'dev' is what npm start runs; 'test' uses its own broker node and database cluster; 'ha'
+ * the three nodes and the primary/standby pair of npm run ha, with quorum queues.
+ */
 function serviceEnv(service, { profile = 'dev', ports = defaultPorts, env = process.env, extra = {} } = {}) {
+  if (profile === 'ha') {
+    const db = databases[service];
+    const base = serviceEnv(service, { profile: 'dev', ports, env, extra: { QUEUE_TYPE: env.QUEUE_TYPE ?? 'quorum' } });
+    const { RABBITMQ_URL: _single, DATABASE_URL: _database, ...rest } = base;
+    const { DATABASE_URL, RABBITMQ_URLS } = haConnections(db);
+    return { ...rest, RABBITMQ_URLS, ...(db ? { DATABASE_URL } : {}), ...extra };
+  }
   const test = profile === 'test';
   const { rabbitmq, postgres } = infrastructure[profile];
   const common = {
@@ -82,8 +121,15 @@ function serviceEnv(service, { profile = 'dev', ports = defaultPorts, env = proc
           `postgres://${db}:${db}-dev@127.0.0.1:${postgres.port}/${db}${postgres.databaseSuffix}`,
         HTTP_PORT: String(ports[service]),
       }
-    : { PORT: String(ports[service]), JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET };
+    : {
+        PORT: String(ports[service]),
+        // The dev identity: the gateway verifies ES256 tokens against the machine's dev JWKS file.
+        JWT_ISSUER: devIdentity.issuer,
+        JWT_AUDIENCE: devIdentity.audience,
+        JWT_PUBLIC_KEY_FILE: devIdentity.ensureDevKeys().jwksFile,
+        ORDER_ID_SECRET: env.ORDER_ID_SECRET ?? DEV_ORDER_ID_SECRET,
+      };
   return { ...common, ...dbEnv, ...extra };
 }
 
-module.exports = { services, databases, defaultPorts, infrastructure, infraEnv, serviceEnv, DEV_JWT_SECRET };
+module.exports = { services, databases, defaultPorts, infrastructure, haInfrastructure, infraEnv, haEnv, serviceEnv, devIdentity };

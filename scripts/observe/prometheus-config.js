@@ -88,7 +88,7 @@ function prometheusConfig({ services, rabbitmq, scrapeInterval = '15s', ruleFile
       // developer's own) with queues of the same names: their depths would add up.
       params: { family: RABBITMQ_DETAILED_FAMILIES, vhost: [rabbitmq.vhost] },
       static_configs: [broker],
-      relabel_configs: serviceMonitorRelabelling('prometheus'),
+      relabel_configs: [...serviceMonitorRelabelling('prometheus'), { source_labels: ['__metrics_path__'], target_label: 'metrics_path' }],
       metric_relabel_configs: [{ source_labels: ['__name__'], regex: 'rabbitmq_detailed_.*', action: 'keep' }],
     },
   ];

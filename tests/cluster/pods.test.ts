@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { demoCustomerId, demoProductId } from '@shop/demo-data';
+import { devIdentity } from '@shop/test-kit';
 import {
   cgroupValue,
   chartDir,
@@ -90,13 +90,9 @@ beforeAll(async () => {
   nodeScript('images.sh');
   nodeScript('pods-infra.sh', 'up');
 
-  token = await new SignJWT({ role: 'customer' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(demoCustomerId(1))
-    .setIssuer(chartValues.services['api-gateway'].env.JWT_ISSUER)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(values.jwt.secret));
+  // The overlay runs the gateway in its dev-only HS256 mode with the local runner's dev secret and issuer.
+  expect(values.identity).toMatchObject({ issuer: devIdentity.issuer, devHs256: { enabled: true, secret: devIdentity.DEV_HS256_SECRET } });
+  token = await devIdentity.signDevToken({ sub: demoCustomerId(1), role: 'customer', hs256: true });
 
   run(kubectlBin(), ['delete', 'namespace', NS, '--ignore-not-found', '--wait=true']);
   kubectl('create', 'namespace', NS);

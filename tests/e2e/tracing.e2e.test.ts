@@ -52,7 +52,7 @@ async function traceOf(orderId: string, operation: string, complete: (t: JaegerT
       return undefined;
     },
     (t) => t !== undefined,
-    20_000,
+    45_000,
   );
   if (!found || !complete(found)) throw new Error(`no complete ${operation} trace for order ${orderId} in Jaeger: ${JSON.stringify(found?.spans.map((s) => s.operationName))}`);
   return found;
@@ -72,6 +72,8 @@ describe('tracing through RabbitMQ into Jaeger', () => {
     const [http] = t.spans.filter((s) => serviceOf(t, s) === 'api-gateway' && tagOf(s, 'span.kind') === 'server' && s.operationName.startsWith('POST'));
     expect(parentOf(http)).toBeUndefined();
     expect(tagOf(http, 'order.id')).toBe(body.orderId);
+    expect(http.operationName).toBe('POST /v1/orders');
+    expect([tagOf(http, 'http.route'), tagOf(http, 'http.request.method'), tagOf(http, 'http.response.status_code')]).toEqual(['/v1/orders', 'POST', 202]);
 
     // The command's send span, under the request; the order's saga, under the send.
     const [send] = spansOf(t, 'send platform.commands', 'api-gateway');

@@ -21,6 +21,7 @@ import {
   takeDeadLetters,
   waitForMarker,
 } from './support/actions';
+import { diskFull } from './disk-full';
 import { send, type RequestRecord } from './support/traffic';
 import { startTcpProxy } from '@shop/test-kit';
 import type { Scenario, ScenarioResult } from './support/scenario';
@@ -253,6 +254,7 @@ export function faultCases(size: Size): FaultCase[] {
       },
     },
     mixedUnstorable(size),
+    diskFull(size),
     {
       id: 'duplicate deliveries and replay',
       scenario: {

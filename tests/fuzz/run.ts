@@ -59,9 +59,9 @@ export async function startFuzzPlatform(): Promise<FuzzPlatform> {
     const placed = await (await Api.asCustomer(platform.gatewayUrl, customer)).post('/v1/orders', { items: [{ productId: products[0], quantity: 1 }] });
     if (placed.status !== 202) throw new Error(`seed order: ${placed.status} ${JSON.stringify(placed.body)}`);
     const env = {
-      FUZZ_CUSTOMER_TOKEN: await tokenFor(customer, 'customer', '4h'),
-      FUZZ_OTHER_CUSTOMER_TOKEN: await tokenFor(other, 'customer', '4h'),
-      FUZZ_ADMIN_TOKEN: await tokenFor(randomUUID(), 'admin', '4h'),
+      FUZZ_CUSTOMER_TOKEN: await tokenFor(customer, 'customer', 4 * 3600),
+      FUZZ_OTHER_CUSTOMER_TOKEN: await tokenFor(other, 'customer', 4 * 3600),
+      FUZZ_ADMIN_TOKEN: await tokenFor(randomUUID(), 'admin', 4 * 3600),
     };
     return { platform, env };
   } catch (err) {

@@ -18,7 +18,7 @@ import {
   type OrderView,
   type ProductView,
 } from '@shop/contracts';
-import { countDeadLetters, purgeDeadLetters } from '@shop/messaging';
+import { countDeadLetters, purgeDeadLetters, type RpcCall } from '@shop/messaging';
 import { eventually, BROKER_URL, metricsPage, sampleSum, testEnv, rawConnection, startRpcClient, takeMessage, waitFor } from '@shop/test-kit';
 import { startBackend } from '../support/in-process';
 
@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 const admin = { customerId: randomUUID(), role: 'admin' as const };
-const call = <T>(queue: string, method: { name: string }, payload: unknown) => client.rpc.call<T>(queue, method.name, payload);
+const call = <T>(queue: string, method: RpcCall<unknown>, payload: unknown) => client.rpc.call(queue, method, payload) as Promise<T>;
 
 async function placeOrder(command: Record<string, unknown>): Promise<void> {
   channel.publish(exchanges.commands, routingKeys.placeOrder, Buffer.from(JSON.stringify(command)), {

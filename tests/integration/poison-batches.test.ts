@@ -1,3 +1,4 @@
+import type { RpcCall } from '@shop/messaging';
 import { randomUUID } from 'node:crypto';
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
 import { Client } from 'pg';
@@ -44,7 +45,7 @@ afterAll(async () => {
 });
 
 const admin = { customerId: randomUUID(), role: 'admin' as const };
-const call = <T>(queue: string, method: { name: string }, payload: unknown) => client.rpc.call<T>(queue, method.name, payload);
+const call = <T>(queue: string, method: RpcCall<unknown>, payload: unknown) => client.rpc.call(queue, method, payload) as Promise<T>;
 
 async function fixture(stock: number, email = `poison-${randomUUID()}@example.com`) {
   const customer = await call<CustomerView>(queues.customerRpc, customerRpc.create, { name: 'Poison Test', email });

@@ -70,7 +70,8 @@ describe('helm chart', () => {
     expect(secretValues('values-dev.yaml')).toEqual([
       '.services.customer-service.database.password',
       '.services.inventory-service.database.password',
-      '.jwt.secret',
+      '.identity.devHs256.secret',
+      '.orderIds.secret',
     ]);
   });
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { RELEASE, byKind, chartDir, find, helmTemplate, operatorsDir, parseDocs, renderedDocs, repoRoot, run } from './lib/render';
+import { RELEASE, byKind, chartDir, find, helmTemplate, kubeconform, operatorsDir, parseDocs, renderedDocs, repoRoot, run } from './lib/render';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 const SERVICES = ['api-gateway', 'order-management', 'customer-service', 'inventory-service'];
@@ -204,6 +204,26 @@ describe('k8s/ cluster and bootstrap', () => {
     expect(bootstrap).toMatch(/cluster-operator\/releases\/download\/\$RABBITMQ_CLUSTER_OPERATOR_VERSION\//);
     expect(bootstrap).toMatch(/messaging-topology-operator\/releases\/download\/\$RABBITMQ_TOPOLOGY_OPERATOR_VERSION\//);
     expect(bootstrap).not.toMatch(/releases\/latest|--version latest/);
+  });
+
+  it('when bootstrapping, then a Jaeger takes OTLP where the dev and prod values send traces, its pods pass the NetworkPolicy, and Grafana has it as the exemplar data source', () => {
+    const docs = parseDocs(read('k8s/jaeger.yaml'));
+    expect(kubeconform(docs).status).toBe(0);
+    expect(bootstrap).toMatch(/^kc apply -f "\$HERE\/jaeger\.yaml"$/m);
+    const tracing = parse(readFileSync(join(chartDir, 'values.yaml'), 'utf8')).tracing;
+    const jaeger = find(docs, 'Deployment', 'jaeger')!;
+    expect(jaeger.metadata.namespace).toBe(tracing.collector.namespace);
+    expect((jaeger as any).spec.template.metadata.labels).toMatchObject(tracing.collector.podLabels);
+    expect((jaeger as any).spec.template.spec.containers[0].image).toBe('jaegertracing/all-in-one:1.75.0');
+    const collector = find(docs, 'Service', 'otel-collector') as any;
+    for (const file of ['values-dev.yaml', 'values-prod.yaml']) {
+      const endpoint = new URL(parse(readFileSync(join(chartDir, file), 'utf8')).tracing.otlpEndpoint);
+      expect({ file, host: endpoint.hostname, port: Number(endpoint.port) }).toEqual({ file, host: `${collector.metadata.name}.${collector.metadata.namespace}.svc`, port: tracing.collector.port });
+      expect(collector.spec.ports.map((p: any) => p.port)).toContain(tracing.collector.port);
+    }
+    const grafana = parse(read('k8s/values/kube-prometheus-stack.yaml')).grafana;
+    const query = find(docs, 'Service', 'jaeger-query') as any;
+    expect(grafana.additionalDataSources).toContainEqual(expect.objectContaining({ type: 'jaeger', uid: grafana.sidecar.datasources.exemplarTraceIdDestinations.datasourceUid, url: `http://${query.metadata.name}.${query.metadata.namespace}.svc:${query.spec.ports[0].port}` }));
   });
 
   it("when the chart's NetworkPolicies name other namespaces, then bootstrap installs those components there", () => {

@@ -17,7 +17,7 @@ interface ScrapeConfig {
   metrics_path: string;
   honor_labels?: boolean;
   params?: Record<string, string[]>;
-  relabel_configs: Array<{ target_label: string }>;
+  relabel_configs: Array<{ source_labels?: string[]; target_label: string }>;
   metric_relabel_configs?: Array<{ source_labels: string[]; regex: string; action: string }>;
 }
 
@@ -115,6 +115,7 @@ describe('the local Prometheus configuration (scripts/observe/prometheus-config.
         honor_labels: e.honorLabels ?? false,
         families: e.params?.family,
         metric_relabel_configs: (e.metricRelabelings ?? []).map((r: Record<string, unknown>) => ({ source_labels: r.sourceLabels, regex: r.regex, action: r.action })),
+        extra_relabel_configs: (e.relabelings ?? []).map((r: Record<string, unknown>) => ({ source_labels: r.sourceLabels, target_label: r.targetLabel })),
       })),
     );
     const jobs = config.scrape_configs.map((j) => ({
@@ -123,12 +124,14 @@ describe('the local Prometheus configuration (scripts/observe/prometheus-config.
       honor_labels: j.honor_labels ?? false,
       families: j.params?.family,
       metric_relabel_configs: j.metric_relabel_configs ?? [],
+      // What follows the operator's own relabelling (serviceMonitorRelabelling: its first six).
+      extra_relabel_configs: j.relabel_configs.slice(6),
     }));
 
     expect(jobs).toEqual(expect.arrayContaining(endpoints));
     expect(jobs).toHaveLength(endpoints.length);
     for (const j of config.scrape_configs) {
-      expect(j.relabel_configs.map((r) => r.target_label).sort()).toEqual(['container', 'endpoint', 'job', 'namespace', 'pod', 'service']);
+      expect(j.relabel_configs.slice(0, 6).map((r) => r.target_label).sort()).toEqual(['container', 'endpoint', 'job', 'namespace', 'pod', 'service']);
     }
   });
 

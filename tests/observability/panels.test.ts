@@ -141,9 +141,12 @@ describe("the chart's dashboards and alerts against a real Prometheus, under loa
       ['api-gateway/0', 'customer-service/0', 'inventory-service/0', 'order-management/0', 'rabbitmq/0', 'rabbitmq/1'].map((j) => `serviceMonitor/${NAMESPACE}/order-platform-${j} up `),
     );
     for (const a of active) {
-      expect(Object.keys(a.labels).sort()).toEqual(['container', 'endpoint', 'instance', 'job', 'namespace', 'pod', 'service']);
+      const own = a.scrapePool.endsWith('rabbitmq/1') ? ['metrics_path'] : [];
+      expect(Object.keys(a.labels).sort()).toEqual(['container', 'endpoint', 'instance', 'job', ...own, 'namespace', 'pod', 'service'].sort());
       expect(a.labels.namespace).toBe(NAMESPACE);
     }
+    // The broker's two scrapes of one port are two `up` series, not one written twice.
+    expect((await vector(`up{job="order-platform-rabbitmq"}`)).map((s) => s.metric.metrics_path ?? '').sort()).toEqual(['', '/metrics/detailed']);
     // honorLabels: a service's own series keep service="<name>" over the Service's name.
     const bySource = await vector('count by (service, job) (http_requests_total)');
     expect(bySource.map((s) => s.metric)).toEqual(expect.arrayContaining([{ service: 'api-gateway', job: 'order-platform-api-gateway' }]));

@@ -34,7 +34,25 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- define "op.rabbitmqName" -}}{{ include "op.fullname" . }}-rabbitmq{{- end -}}
 {{- define "op.postgresName" -}}{{ include "op.fullname" . }}-pg{{- end -}}
 {{- define "op.poolerName" -}}{{ include "op.fullname" . }}-pg-pooler-rw{{- end -}}
-{{- define "op.jwtSecretName" -}}{{ .Values.jwt.existingSecret | default (printf "%s-jwt" (include "op.fullname" .)) }}{{- end -}}
+{{- define "op.orderIdSecretName" -}}{{ .Values.orderIds.existingSecret | default (printf "%s-order-ids" (include "op.fullname" .)) }}{{- end -}}
+{{- define "op.devHs256SecretName" -}}{{ .Values.identity.devHs256.existingSecret | default (printf "%s-dev-hs256" (include "op.fullname" .)) }}{{- end -}}
+
+{{/*
+The dev-only HS256 mode is refused unless the release says it is a development one: the gateway
+itself refuses it with NODE_ENV=production, so a production render fails here instead of crash-looping.
+*/}}
+{{- define "op.identityChecks" -}}
+{{- if .Values.identity.devHs256.enabled }}
+{{- if ne .Values.config.nodeEnv "development" }}
+{{- fail (printf "identity.devHs256 is for development only (shared-secret tokens anyone holding the secret can mint); it is refused with config.nodeEnv=%s. Use identity.jwksUrl with an identity provider." .Values.config.nodeEnv) }}
+{{- end }}
+{{- if not (or .Values.identity.devHs256.secret .Values.identity.devHs256.existingSecret) }}
+{{- fail "identity.devHs256.enabled needs identity.devHs256.secret or identity.devHs256.existingSecret" }}
+{{- end }}
+{{- else if not .Values.identity.jwksUrl }}
+{{- fail "identity.jwksUrl is required: the identity provider's JWKS the gateway verifies tokens with" }}
+{{- end }}
+{{- end -}}
 
 {{/* The topology operator names the Secret it generates for a User "<user>-user-credentials". */}}
 {{- define "op.rabbitmqUser" -}}{{ include "op.fullname" .root }}-{{ .name }}{{- end -}}
@@ -93,8 +111,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: RABBITMQ_PASSWORD
   valueFrom: { secretKeyRef: { name: {{ include "op.rabbitmqUserSecret" . }}, key: password } }
 {{- if eq .name "api-gateway" }}
-- name: JWT_SECRET
-  valueFrom: { secretKeyRef: { name: {{ include "op.jwtSecretName" .root }}, key: secret } }
+- name: ORDER_ID_SECRET
+  valueFrom: { secretKeyRef: { name: {{ include "op.orderIdSecretName" .root }}, key: secret } }
+{{- if .root.Values.identity.devHs256.enabled }}
+- name: JWT_DEV_HS256_SECRET
+  valueFrom: { secretKeyRef: { name: {{ include "op.devHs256SecretName" .root }}, key: secret } }
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end -}}

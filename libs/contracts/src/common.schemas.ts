@@ -1,12 +1,31 @@
 import Joi from 'joi';
+import { joiToJsonSchema } from '@shop/platform';
 
 // Canonical form only (dashes, no braces), so that what the gateway accepts is what the message
 // schemas below accept.
 export const uuid = Joi.string().guid({ version: ['uuidv4', 'uuidv5', 'uuidv7'], separator: '-', wrapper: false }).lowercase();
 
-/** The limits of an order, shared by the joi schemas and their JSON Schema twins below. */
+/** The limits of an order, written once: the joi schemas below state them, and every JSON Schema is derived from those. */
 export const orderLimits = { lines: 100, quantity: 1000, text: 200, city: 100, postalCode: 20 } as const;
 const L = orderLimits;
+
+/** The limits of the other contracts, written once; every schema, joi or JSON, reads them from here. */
+export const contractLimits = {
+  /** A customer's or a product's name. */
+  name: 200,
+  email: 320,
+  stock: 1_000_000_000,
+  /** A page cursor as the platform hands it out. */
+  cursor: 200,
+  /** Items of one page. */
+  pageSize: 100,
+  /** Ids or orders in one RPC request (a batch of the saga). */
+  perCall: 5000,
+  /** An Idempotency-Key, visible ASCII. */
+  idempotencyKey: 200,
+} as const;
+/** An Idempotency-Key as sent: 1 to contractLimits.idempotencyKey visible ASCII characters. */
+export const idempotencyKeyPattern = new RegExp(`^[\\x21-\\x7e]{1,${contractLimits.idempotencyKey}}$`);
 
 /**
  * Money in minor units. A unit price is at most 10^12 and a priced order at most 10^15 (checked by
@@ -102,37 +121,13 @@ export const unitPrice = integer().min(0).max(moneyLimits.unitPrice);
 
 /*
  * The same rules as JSON Schema, for the compiled validators of messages between our services
- * (compiled-schema.ts). Those messages carry what the joi schemas above produced: trimmed,
- * lowercased ids, upper-case country codes. libs/contracts/test/message-schemas.test.ts checks that
- * every order the gateway accepts passes them.
+ * (compiled-schema.ts), derived from the joi schemas above, never written twice. Those messages
+ * carry what the joi schemas produced (trimmed, ids lower-cased, uniqueness by key as `uniqueBy`),
+ * and their text pattern also refuses lone surrogates, which ajv alone can hold in a pattern.
+ * libs/contracts/test/message-schemas.test.ts checks that every order the gateway accepts passes them.
  */
-export const uuidJson = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[457][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' } as const;
+const asMessage = (schema: Joi.Schema) => joiToJsonSchema(schema, { produced: true, patterns: { [storableTextPattern]: storableMessageTextPattern } });
 
-export const orderLinesJson = {
-  type: 'array',
-  minItems: 1,
-  maxItems: L.lines,
-  uniqueBy: 'productId',
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['productId', 'quantity'],
-    properties: { productId: uuidJson, quantity: { type: 'integer', minimum: 1, maximum: L.quantity } },
-  },
-} as const;
-
-const textJson = { type: 'string', pattern: storableMessageTextPattern } as const;
-
-export const shippingAddressJson = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['line1', 'city', 'postalCode', 'country'],
-  properties: {
-    name: { ...textJson, maxLength: L.text },
-    line1: { ...textJson, minLength: 1, maxLength: L.text },
-    line2: { ...textJson, maxLength: L.text },
-    city: { ...textJson, minLength: 1, maxLength: L.city },
-    postalCode: { ...textJson, minLength: 1, maxLength: L.postalCode },
-    country: { type: 'string', pattern: '^[A-Z]{2}$' },
-  },
-} as const;
+export const uuidJson = asMessage(uuid);
+export const orderLinesJson = asMessage(orderLinesSchema);
+export const shippingAddressJson = asMessage(shippingAddressSchema);

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { compileSchema } from './compiled-schema';
 import { orderLinesJson, shippingAddressJson, uuid, uuidJson } from './common.schemas';
-import type { OrderLine, OrderStatus, Rejection, ShippingAddress } from './types';
+import { orderStatuses, type OrderLine, type OrderStatus, type Rejection, type ShippingAddress } from './types';
 
 export const messageTypes = {
   placeOrder: 'PlaceOrder',
@@ -64,7 +64,7 @@ export interface OrderEvent {
 export const orderEventSchema = Joi.object<OrderEvent>({
   orderId: uuid.required(),
   customerId: uuid.required(),
-  status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED').required(),
+  status: Joi.string().valid(...orderStatuses).required(),
   total: Joi.number().integer().min(0).required(),
   currency: Joi.string().length(3).required(),
   items: Joi.array().items(Joi.object({ productId: uuid.required(), quantity: Joi.number().integer().required() }).unknown(true)).required(),

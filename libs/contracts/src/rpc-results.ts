@@ -1,10 +1,10 @@
-import type { OrderStatus, PricedLine, Rejection, ShippingAddress } from './types';
+import type { CustomerStatus, OrderStatus, PricedLine, Rejection, ShippingAddress } from './types';
 
 export interface CustomerView {
   customerId: string;
   name: string;
   email: string;
-  status: 'ACTIVE' | 'INACTIVE';
+  status: CustomerStatus;
   shippingAddress: ShippingAddress | null;
   createdAt: string;
 }

@@ -1,13 +1,17 @@
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED';
-export type RejectionCode =
-  | 'OUT_OF_STOCK'
-  | 'UNKNOWN_PRODUCT'
-  | 'CUSTOMER_NOT_FOUND'
-  | 'CUSTOMER_INACTIVE'
-  /** The priced order would exceed moneyLimits.orderTotal. */
-  | 'ORDER_TOTAL_TOO_LARGE'
-  /** The order's own data failed where no other order's did (it cannot be stored or priced). */
-  | 'INVALID_ORDER';
+/** An order's statuses, the one list the schemas, the published document and the database use. */
+export const orderStatuses = ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+/**
+ * Why an order was rejected. ORDER_TOTAL_TOO_LARGE: the priced order would exceed
+ * moneyLimits.orderTotal. INVALID_ORDER: the order's own data failed where no other order's did
+ * (it cannot be stored or priced).
+ */
+export const rejectionCodes = ['OUT_OF_STOCK', 'UNKNOWN_PRODUCT', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_INACTIVE', 'ORDER_TOTAL_TOO_LARGE', 'INVALID_ORDER'] as const;
+export type RejectionCode = (typeof rejectionCodes)[number];
+
+export const customerStatuses = ['ACTIVE', 'INACTIVE'] as const;
+export type CustomerStatus = (typeof customerStatuses)[number];
 
 export interface ShippingAddress {
   name?: string;

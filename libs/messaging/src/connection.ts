@@ -5,17 +5,25 @@ import { coalesceWrites } from './coalesce-writes';
 type Setup = (connection: ChannelModel) => Promise<void>;
 
 export interface BrokerOptions {
-  url: string;
+  /** One broker, or every node of a cluster: a lost connection reconnects to the next node. */
+  url: string | readonly string[];
   /** Shown in the RabbitMQ management UI, so an operator can tell the services apart. */
   name: string;
   logger: Logger;
   maxBackoffMs?: number;
+  /** How long a publish or a call waits for a lost connection to come back before refusing. */
+  reconnectWaitMs?: number;
 }
+
+/** The URL without its password, for logs. */
+const redact = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 
 /**
  * One AMQP connection per process that reconnects by itself. Each component registers a setup
  * that (re)creates its channels and topology, so after a broker restart everything resumes
- * without a process restart.
+ * without a process restart. Given a cluster's nodes, it connects to one and, when that
+ * connection is lost, to the next: at once while untried nodes remain, with backoff once every
+ * node has failed in a row.
  */
 export class BrokerConnection {
   private connection?: ChannelModel;
@@ -27,8 +35,16 @@ export class BrokerConnection {
   /** A connect (with its setups) is under way; it alone decides what happens if it fails. */
   private connecting = false;
   private readonly waiters: Array<() => void> = [];
+  private readonly urls: readonly string[];
+  /** The node connected to, or to try next. */
+  private node = 0;
 
-  constructor(private readonly options: BrokerOptions) {}
+  constructor(private readonly options: BrokerOptions) {
+    this.urls = typeof options.url === 'string' ? [options.url] : options.url;
+    if (this.urls.length === 0) throw new Error('BrokerConnection needs at least one URL');
+    // Processes start at different nodes, as behind a Kubernetes Service, and spread the load.
+    this.node = Math.floor(Math.random() * this.urls.length);
+  }
 
   get isConnected(): boolean {
     return this.connection !== undefined;
@@ -55,6 +71,23 @@ export class BrokerConnection {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * Waits, at most reconnectWaitMs (1500 by default) and at most `limitMs`, for a lost connection
+   * to be back with every setup run again; false when it is not. A publish or a call that finds no
+   * channel uses it, so that moving to another node is a delay, not a refusal.
+   */
+  async reconnected(limitMs = Infinity): Promise<boolean> {
+    if (this.closing) return false;
+    const timeoutMs = Math.min(limitMs, this.options.reconnectWaitMs ?? 1500);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([this.waitForConnection().then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.timer);
@@ -66,11 +99,13 @@ export class BrokerConnection {
   private async connect(): Promise<void> {
     if (this.closing || this.connecting) return;
     this.connecting = true;
-    const { logger, url, name } = this.options;
+    const { logger, name } = this.options;
+    const url = this.urls[this.node];
     try {
       // Nagle's algorithm would hold each small frame (a reply, an ack) for the peer's delayed ACK,
-      // about 40 ms per request/reply hop; frames are already batched where it matters.
-      const connection = await amqp.connect(url, { noDelay: true, clientProperties: { connection_name: name } });
+      // about 40 ms per request/reply hop; frames are already batched where it matters. The
+      // timeout bounds a connect to a node that accepts TCP but does not answer (paused, partitioned).
+      const connection = await amqp.connect(url, { noDelay: true, timeout: 5000, clientProperties: { connection_name: name } });
       if (!coalesceWrites(connection)) logger.warn('amqplib internals changed: frames are written one by one');
       connection.on('error', (err) => logger.warn({ err: err.message }, 'broker connection error'));
       connection.on('close', () => this.onClose(connection));
@@ -89,10 +124,10 @@ export class BrokerConnection {
       if (this.connection !== connection) throw new Error('the connection closed during its setup');
       this.attempt = 0;
       this.connecting = false;
-      logger.info('broker connected');
+      logger.info(this.urls.length > 1 ? { node: redact(url) } : {}, 'broker connected');
       this.waiters.splice(0).forEach((resolve) => resolve());
     } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'broker connect failed');
+      logger.warn({ err: (err as Error).message, ...(this.urls.length > 1 ? { node: redact(url) } : {}) }, 'broker connect failed');
       const connection = this.connection;
       this.connection = undefined;
       await connection?.close().catch(() => undefined);
@@ -112,15 +147,20 @@ export class BrokerConnection {
     if (!this.connecting) this.scheduleReconnect();
   }
 
-  /** At most one reconnect waits at a time. */
+  /**
+   * The next node, right away while some node has not failed yet in this round, else after a
+   * backoff. At most one reconnect waits at a time.
+   */
   private scheduleReconnect(): void {
     if (this.closing || this.timer !== undefined) return;
     const max = this.options.maxBackoffMs ?? 5000;
-    const delay = Math.min(max, 200 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    this.node = (this.node + 1) % this.urls.length;
+    const rounds = Math.floor(this.attempt / this.urls.length);
+    const delay = this.attempt % this.urls.length === this.urls.length - 1 || this.urls.length === 1 ? Math.min(max, 200 * 2 ** rounds) : 50;
     this.attempt += 1;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.connect();
-    }, delay);
+    }, delay * (0.5 + Math.random() / 2));
   }
 }

@@ -65,7 +65,13 @@ export class ConfirmPublisher {
     return this.channel !== undefined && !this.broker.isBlocked;
   }
 
+  /** Without a channel (the connection moving to another node), waits for it a moment first. */
   publish(exchange: string, routingKey: string, body: unknown, options: PublishOptions): Promise<void> {
+    if (this.channel || this.broker.isBlocked) return this.publishNow(exchange, routingKey, body, options);
+    return this.broker.reconnected(this.timeoutMs).then(() => this.publishNow(exchange, routingKey, body, options));
+  }
+
+  private publishNow(exchange: string, routingKey: string, body: unknown, options: PublishOptions): Promise<void> {
     const channel = this.channel;
     if (!channel) return Promise.reject(unavailable('The message broker is not reachable'));
     if (this.broker.isBlocked) return Promise.reject(unavailable('The message broker is refusing messages'));

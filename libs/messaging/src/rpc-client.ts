@@ -19,6 +19,12 @@ import { encode } from './codec';
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };
 
+/** A method as the caller knows it: its name and the contract its reply must meet (a joi or compiled schema). */
+export interface RpcCall<T> {
+  name: string;
+  reply: { validate(value: unknown): { value: T; error?: { message: string } } };
+}
+
 interface Waiting {
   /** The reply's trace context (the server's span), for a link back. */
   resolve: (value: unknown, headers?: Record<string, unknown>) => void;
@@ -61,8 +67,13 @@ export class RpcClient {
     return this.channel !== undefined;
   }
 
-  /** One CLIENT span per call; the request carries its context, the reply the server's (linked). */
-  async call<T>(queue: string, method: string, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+  /**
+   * One CLIENT span per call; the request carries its context, the reply the server's (linked).
+   * The reply is checked against the method's contract: one that breaks it fails the call as an
+   * upstream failure (502 bad-reply), so no caller works on a value only a type assertion vouched for.
+   */
+  async call<T>(queue: string, rpc: RpcCall<T>, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+    const method = rpc.name;
     const span = tracer.startSpan(method, {
       kind: SpanKind.CLIENT,
       attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': queue, 'rpc.method': method },
@@ -70,10 +81,15 @@ export class RpcClient {
     const started = process.hrtime.bigint();
     let outcome = 'ok';
     try {
-      return await this.send<T>(queue, method, payload, timeoutMs, trace.setSpan(context.active(), span), (headers) => {
+      // The connection moving to another node: wait for it, from the call's own time.
+      if (!this.channel && (await this.broker.reconnected(timeoutMs / 2))) timeoutMs = Math.max(1, Math.floor(timeoutMs - Number(process.hrtime.bigint() - started) / 1e6));
+      const data = await this.send(queue, method, payload, timeoutMs, trace.setSpan(context.active(), span), (headers) => {
         const server = headers && linkTo(contextFrom(headers));
         if (server) span.addLink(server);
       });
+      const { value, error } = rpc.reply.validate(data);
+      if (error) throw new AppError('bad-reply', `The reply of ${method} breaks its contract: ${error.message}`, 502);
+      return value;
     } catch (err) {
       outcome = outcomeOf(err);
       failSpan(span, err);
@@ -84,14 +100,14 @@ export class RpcClient {
     }
   }
 
-  private async send<T>(
+  private async send(
     queue: string,
     method: string,
     payload: unknown,
     timeoutMs: number,
     traced: ReturnType<typeof context.active>,
     onReplyHeaders: (headers: Record<string, unknown> | undefined) => void,
-  ): Promise<T> {
+  ): Promise<unknown> {
     const channel = this.channel;
     const replyTo = this.replyQueue;
     if (!channel || !replyTo) throw unavailable('The message broker is not reachable');
@@ -129,7 +145,7 @@ export class RpcClient {
       this.waiting.delete(correlationId);
       throw unavailable('The message broker is not reachable', err);
     }
-    const answer = (await reply) as RpcReply<T>;
+    const answer = (await reply) as RpcReply<unknown>;
     if (!answer.ok) throw AppError.from(answer.error);
     return answer.data;
   }

@@ -2,7 +2,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { AppError, contextFrom, inSpan, isDataError, SpanKind, SpanStatusCode, traceHeaders, validationError, type Logger, type Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { decode, encode } from './codec';
-import { declareRpcQueue } from './topology';
+import { declareRpcQueue, type QueueType } from './topology';
 
 /** A joi schema or a compiled one: both validate and return `{ value, error }`. */
 export interface MessageSchema {
@@ -26,6 +26,8 @@ export interface RpcServerOptions {
   metrics: Metrics;
   prefetch: number;
   methods: ReadonlyArray<readonly [string, RpcMethod]>;
+  /** The request queue's type: classic (the default) or quorum, as the work queues'. */
+  queueType?: QueueType;
 }
 
 /**
@@ -72,7 +74,7 @@ export class RpcServer {
         this.consumerTag = undefined;
       }
     });
-    await declareRpcQueue(channel, this.options.queue);
+    await declareRpcQueue(channel, this.options.queue, this.options.queueType);
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
     const { consumerTag } = await channel.consume(this.options.queue, (m) => m && void this.onRequest(channel, m), { noAck: false });

@@ -31,6 +31,14 @@ const typeArgs = (queueType: QueueType): Record<string, unknown> =>
   queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : { 'x-queue-type': 'classic', 'x-queue-version': 2 };
 
 /**
+ * A quorum queue dead-letters at most once by default: a message expiring from a delay queue, or
+ * going over the delivery limit, while a leader changes could vanish. At least once keeps it until
+ * the target queue confirmed it (it needs reject-publish overflow; no queue here has a length limit).
+ */
+const deadLetterArgs = (queueType: QueueType): Record<string, unknown> =>
+  queueType === 'quorum' ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' } : {};
+
+/**
  * A durable work queue with its dead-letter queue and its delay queues. Dead letters keep the
  * reason in a header; retries wait out their delay in `<queue>.retry.<n>s` and then return here.
  */
@@ -45,7 +53,7 @@ export async function declareWorkQueue(channel: Channel, queue: string, options:
   for (const [tier, delay] of retryDelaysMs.entries()) {
     await channel.assertQueue(retryQueue(queue, tier), {
       durable: true,
-      arguments: { ...typeArgs(queueType), 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+      arguments: { ...typeArgs(queueType), ...deadLetterArgs(queueType), 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
     });
     await channel.bindQueue(retryQueue(queue, tier), mechanicsExchanges.retry, retryRoutingKey(queue, tier));
   }
@@ -55,14 +63,20 @@ export async function declareWorkQueue(channel: Channel, queue: string, options:
     arguments: {
       ...typeArgs(queueType),
       ...(queueType === 'quorum' ? { 'x-delivery-limit': deliveryLimit } : {}),
+      ...deadLetterArgs(queueType),
       'x-dead-letter-exchange': mechanicsExchanges.deadLetter,
       'x-dead-letter-routing-key': queue,
     },
   });
 }
 
-/** Request queues hold short-lived requests with an expiry; losing them on a broker restart only
- * makes the caller time out and retry, so they stay classic. */
-export async function declareRpcQueue(channel: Channel, queue: string): Promise<void> {
-  await channel.assertQueue(queue, { durable: true, arguments: typeArgs('classic') });
+/**
+ * Request queues hold short-lived requests with an expiry; losing them on a broker restart only
+ * makes the caller time out and retry. On one node they are classic. In a cluster (quorum) they are
+ * quorum queues too: a classic queue lives on one node and, while that node is down, can be neither
+ * used nor declared again elsewhere, so its servers could not consume anywhere.
+ */
+export async function declareRpcQueue(channel: Channel, queue: string, queueType: QueueType = 'classic', deliveryLimit = 5): Promise<void> {
+  const args = queueType === 'quorum' ? { ...typeArgs('quorum'), 'x-delivery-limit': deliveryLimit } : typeArgs('classic');
+  await channel.assertQueue(queue, { durable: true, arguments: args });
 }

@@ -42,6 +42,15 @@ afterAll(async () => {
   await connection.close();
 });
 
+/** A method whose reply is an object with a numeric `a` (the echo's contract). */
+const method = (name: string) => ({
+  name,
+  reply: {
+    validate: (value: unknown) =>
+      typeof (value as { a?: unknown } | null)?.a === 'number' ? { value } : { value, error: { message: '"a" must be a number' } },
+  },
+});
+
 const counts = async () =>
   Object.fromEntries(
     (await metrics.rpcClientDuration.get()).values
@@ -50,14 +59,26 @@ const counts = async () =>
   );
 
 it('when calls are answered, refused, time out or find no server, then each is timed under its method and outcome', async () => {
-  await expect(client.call(queue, 'test.echo', { a: 1 })).resolves.toEqual({ a: 1 });
-  await expect(client.call(queue, 'test.echo', { a: 2 })).resolves.toEqual({ a: 2 });
-  await expect(client.call(queue, 'test.refuse', {})).rejects.toMatchObject({ code: 'not-found' });
-  await expect(client.call(queue, 'test.slow', {})).rejects.toMatchObject({ code: 'upstream-timeout' });
-  await expect(client.call(`nobody-${randomUUID()}`, 'test.echo', {})).rejects.toMatchObject({ code: 'service-unavailable' });
+  await expect(client.call(queue, method('test.echo'), { a: 1 })).resolves.toEqual({ a: 1 });
+  await expect(client.call(queue, method('test.echo'), { a: 2 })).resolves.toEqual({ a: 2 });
+  await expect(client.call(queue, method('test.refuse'), {})).rejects.toMatchObject({ code: 'not-found' });
+  await expect(client.call(queue, method('test.slow'), {})).rejects.toMatchObject({ code: 'upstream-timeout' });
+  await expect(client.call(`nobody-${randomUUID()}`, method('test.echo'), {})).rejects.toMatchObject({ code: 'service-unavailable' });
 
   expect(await counts()).toEqual({ 'test.echo ok': 2, 'test.refuse error': 1, 'test.slow timeout': 1, 'test.echo unavailable': 1 });
   const slow = (await metrics.rpcClientDuration.get()).values.find((v) => v.metricName === 'rpc_client_duration_seconds_sum' && v.labels.method === 'test.slow');
   // The timeout is 300 ms; a timer may fire a fraction of a millisecond before the clock that times it says so.
   expect(slow?.value).toBeGreaterThanOrEqual(0.295);
+});
+
+it('when a reply breaks the method contract, then the call fails as a bad reply (502) and is counted as an error', async () => {
+  const before = (await counts())['test.echo error'] ?? 0;
+
+  await expect(client.call(queue, method('test.echo'), { a: 'one' })).rejects.toMatchObject({
+    code: 'bad-reply',
+    status: 502,
+    message: 'The reply of test.echo breaks its contract: "a" must be a number',
+  });
+
+  expect((await counts())['test.echo error']).toBe(before + 1);
 });

@@ -14,7 +14,7 @@ const pino = require('pino');
   await rpc.start();
   await broker.start();
   void rpc.channel.close();
-  const outcome = await rpc.call('nobody.rpc', 'test.method', {}).then(() => 'answered', (err) => String(err.status));
+  const outcome = await rpc.call('nobody.rpc', { name: 'test.method', reply: { validate: (value) => ({ value }) } }, {}).then(() => 'answered', (err) => String(err.status));
   // Past the call's timeout and the channel's close: a dangling rejection would have killed us.
   await new Promise((r) => setTimeout(r, 800));
   console.log('call failed with ' + outcome + '; alive');

@@ -29,6 +29,8 @@ export const commonEnvSchema = {
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(100).max(600_000).default(20_000),
   CURRENCY: Joi.string().uppercase().length(3).default('EUR'),
   RABBITMQ_URL: Joi.string().uri({ scheme: ['amqp', 'amqps'] }),
+  // Every node of a cluster, comma-separated: a lost connection reconnects to the next one.
+  RABBITMQ_URLS: Joi.string().pattern(/^amqps?:\/\/[^,\s]+(,amqps?:\/\/[^,\s]+)*$/, 'comma-separated amqp:// URLs'),
   RABBITMQ_HOST: Joi.string().hostname(),
   RABBITMQ_PORT: Joi.number().port().default(5672),
   RABBITMQ_USER: Joi.string(),
@@ -38,7 +40,11 @@ export const commonEnvSchema = {
 };
 
 export const databaseEnvSchema = {
-  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  // libpq's multi-host form is accepted: postgres://u:p@a:5432,b:5432/db?target_session_attrs=read-write
+  DATABASE_URL: Joi.alternatives().try(
+    Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+    Joi.string().pattern(/^postgres(ql)?:\/\/([^@/\s]*@)?[^/,\s]+(,[^/,\s]+)+\/[^\s]*$/, 'multi-host postgres URL'),
+  ),
   DB_HOST: Joi.string().hostname(),
   DB_PORT: Joi.number().port().default(5432),
   DB_NAME: Joi.string(),
@@ -57,12 +63,27 @@ export interface CommonEnv extends BrokerEnv {
 
 export interface BrokerEnv {
   RABBITMQ_URL?: string;
+  RABBITMQ_URLS?: string;
   RABBITMQ_HOST?: string;
   RABBITMQ_PORT: number;
   RABBITMQ_USER?: string;
   RABBITMQ_PASSWORD?: string;
   RABBITMQ_VHOST: string;
   RABBITMQ_HEARTBEAT_S: number;
+}
+
+const withHeartbeat = (url: URL, env: BrokerEnv): string => {
+  if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(env.RABBITMQ_HEARTBEAT_S));
+  return url.toString();
+};
+
+/**
+ * Every broker node to try, in order: RABBITMQ_URLS (a cluster's nodes), else the one of
+ * RABBITMQ_URL or RABBITMQ_HOST (a Kubernetes Service that already spreads over the nodes).
+ */
+export function brokerUrls(env: BrokerEnv): string[] {
+  if (env.RABBITMQ_URLS) return env.RABBITMQ_URLS.split(',').map((url) => withHeartbeat(new URL(url), env));
+  return [brokerUrl(env)];
 }
 
 /** The cluster hands out host, user and password separately; locally one URL is easier. */
@@ -73,8 +94,7 @@ export function brokerUrl(env: BrokerEnv): string {
         `amqp://${encodeURIComponent(env.RABBITMQ_USER ?? 'guest')}:${encodeURIComponent(env.RABBITMQ_PASSWORD ?? 'guest')}` +
           `@${env.RABBITMQ_HOST ?? '127.0.0.1'}:${env.RABBITMQ_PORT}/${encodeURIComponent(env.RABBITMQ_VHOST)}`,
       );
-  if (!base.searchParams.has('heartbeat')) base.searchParams.set('heartbeat', String(env.RABBITMQ_HEARTBEAT_S));
-  return base.toString();
+  return withHeartbeat(base, env);
 }
 
 export interface DatabaseEnv {
@@ -111,7 +131,7 @@ export function configOrExit<T>(load: () => T): T {
 export const commonSettings = (raw: CommonEnv) => ({
   env: raw.NODE_ENV,
   logLevel: raw.LOG_LEVEL,
-  brokerUrl: brokerUrl(raw),
+  brokerUrls: brokerUrls(raw),
   queueType: raw.QUEUE_TYPE,
   currency: raw.CURRENCY,
   shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,

@@ -1,5 +1,6 @@
 import { DataSource, type EntitySchema, type MigrationInterface, type MixedList } from 'typeorm';
 import type { Logger } from './logger';
+import { parseDatabaseUrl, primaryClient } from './database-hosts';
 
 export interface DatabaseOptions {
   url: string;
@@ -9,18 +10,24 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-/** Schema changes only ever come from migrations: synchronize stays off. */
+/**
+ * Schema changes only ever come from migrations: synchronize stays off. A URL with several hosts
+ * (`postgres://u:p@a:5432,b:5432/db?target_session_attrs=read-write`) connects to whichever of them
+ * is the primary (see database-hosts.ts).
+ */
 export function createDataSource(options: DatabaseOptions): DataSource {
+  const address = parseDatabaseUrl(options.url);
+  const followPrimary = address.hosts.length > 1 || address.primaryOnly;
   return new DataSource({
     type: 'postgres',
-    url: options.url,
+    url: address.url,
     entities: options.entities ?? [],
     migrations: options.migrations,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,
     applicationName: options.applicationName,
-    extra: { max: options.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 },
+    extra: { max: options.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, ...(followPrimary ? { Client: primaryClient(address.hosts) } : {}) },
   });
 }
 

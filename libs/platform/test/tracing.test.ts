@@ -1,9 +1,11 @@
+import { request, type Server } from 'node:http';
 import { Writable } from 'node:stream';
+import express, { type RequestHandler } from 'express';
 import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { batchStep, contextFrom, createLogger, startItemSpans, traceHeaders, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
+import { batchStep, contextFrom, createLogger, startItemSpans, traceHeaders, traceRequests, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
 
 // The platform's own spans, recorded by a real OpenTelemetry SDK into memory.
 const exporter = new InMemorySpanExporter();
@@ -106,5 +108,62 @@ describe('logs that lead to their trace', () => {
     const [inside, outside] = lines.map((l) => JSON.parse(l));
     expect(inside).toMatchObject({ trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
     expect(outside.trace_id).toBeUndefined();
+  });
+});
+
+describe('HTTP server spans (traceRequests)', () => {
+  /** A server whose POST /orders/:id parses its body with `parse` and answers with the span active in the handler. */
+  async function serve(parse: RequestHandler): Promise<{ url: string; server: Server }> {
+    const app = express();
+    app.use(traceRequests({ ignore: /^\/healthz/ }));
+    app.post('/orders/:id', parse, (_req, res) => {
+      res.status(201).json({ activeSpan: trace.getActiveSpan()?.spanContext().spanId ?? null });
+    });
+    app.get('/healthz', (_req, res) => res.json({ activeSpan: trace.getActiveSpan()?.spanContext().spanId ?? null }));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, server };
+  }
+
+  /** Sends the body in two writes 50 ms apart, so the parser finishes on a later socket read. */
+  function postInTwoParts(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: { activeSpan: string | null } }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${url}/orders/42`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => req.end(body.slice(5)), 50);
+    });
+  }
+
+  it('when a request arrives with a traceparent and its body in two parts, then the handler runs in the SERVER span, a child of the caller, named by its route', async () => {
+    const { url, server } = await serve(express.json());
+    try {
+      const caller = tracer.startSpan('client');
+      const { traceparent } = traceHeaders(trace.setSpan(context.active(), caller));
+      const answer = await postInTwoParts(url, JSON.stringify({ items: [1, 2, 3] }), { traceparent });
+      caller.end();
+      const http = spanNamed('POST /orders/:id');
+      expect(answer).toEqual({ status: 201, body: { activeSpan: http.spanContext().spanId } });
+      expect(parentOf(http)).toBe(caller.spanContext().spanId);
+      expect(http.attributes).toMatchObject({ 'http.route': '/orders/:id', 'http.request.method': 'POST', 'http.response.status_code': 201, 'url.path': '/orders/42' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('when a probe is ignored, then it gets no span', async () => {
+    const { url, server } = await serve(express.json());
+    try {
+      const answer = await fetch(`${url}/healthz`).then((r) => r.json());
+      expect(answer).toEqual({ activeSpan: null });
+      expect(exporter.getFinishedSpans()).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

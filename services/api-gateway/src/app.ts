@@ -1,14 +1,14 @@
 import express, { type Express } from 'express';
 import { declarePlaceOrderTopology } from '@shop/contracts';
 import { BrokerConnection, ConfirmPublisher, RpcClient } from '@shop/messaging';
-import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, type Logger, type Metrics } from '@shop/platform';
+import { createMetrics, errorHandler, httpMetrics, mountOpsRoutes, notFoundRoute, startHttpServer, traceRequests, tracingActive, type Logger, type Metrics } from '@shop/platform';
 import type { GatewayConfig } from './config';
 import { createCatalogUseCases, type CatalogUseCases } from './domain/catalog.use-cases';
 import { createCustomerUseCases, type CustomerUseCases } from './domain/customers.use-cases';
 import { createOrderIds } from './domain/order-ids';
 import { createOrderUseCases, type OrderUseCases } from './domain/orders.use-cases';
 import { createPlaceOrder, type PlaceOrder } from './domain/place-order.use-case';
-import { createTokenVerifier, type TokenKey } from './domain/tokens';
+import { createTokenVerifier, type TokenVerification } from './domain/tokens';
 import { apiDocsRoutes } from './entry-points/http/api-docs.routes';
 import { createAuth } from './entry-points/http/auth.middleware';
 import { customersRoutes } from './entry-points/http/customers.routes';
@@ -18,12 +18,13 @@ import { ordersRoutes } from './entry-points/http/orders.routes';
 import { productsRoutes } from './entry-points/http/products.routes';
 import { createOrderCommands } from './outbound/order-commands.publisher';
 import { createCustomerService, createInventoryService, createOrderService } from './outbound/rpc.clients';
+import { loadTokenVerification } from './outbound/token-keys';
 
 export interface GatewayDeps {
   logger: Logger;
   orderLimits: OrderLimits;
   metrics: Metrics;
-  tokens: TokenKey;
+  tokens: TokenVerification;
   placeOrder: PlaceOrder;
   orders: OrderUseCases;
   catalog: CatalogUseCases;
@@ -42,9 +43,11 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.disable('x-powered-by');
   // Answers are per request and never revalidated; hashing every body for an ETag is wasted CPU.
   app.disable('etag');
+  // Probes and scrapes would be most of the traces and tell nothing.
+  if (tracingActive()) app.use(traceRequests({ ignore: /^\/(healthz|readyz|livez|metrics)\b/ }));
   app.use(httpMetrics(metrics));
   mountOpsRoutes(app, metrics, { ready: deps.ready });
-  const limits = [inFlightCap(deps.orderLimits, metrics), perCustomerRate(deps.orderLimits, metrics)];
+  const limits = [inFlightCap(deps.orderLimits, metrics), ...(deps.orderLimits.perCustomerPerSecond > 0 ? [perCustomerRate(deps.orderLimits, metrics)] : [])];
   app.use(ordersRoutes({ placeOrder: deps.placeOrder, orders: deps.orders, authenticated, limits, metrics }));
   app.use(productsRoutes({ catalog: deps.catalog, admin }));
   app.use(customersRoutes({ customers: deps.customers, authenticated, admin }));
@@ -67,13 +70,14 @@ export interface RunningGateway {
  */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const metrics = createMetrics('api-gateway');
-  const broker = new BrokerConnection({ url: config.brokerUrl, name: 'api-gateway', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'api-gateway', logger });
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, (channel) =>
     declarePlaceOrderTopology(channel, config.queueType),
   );
   const rpc = new RpcClient(broker, logger, config.rpcTimeoutMs, metrics);
   const orderService = createOrderService(rpc);
-  const orderIds = createOrderIds(config.jwtSecret);
+  const orderIds = createOrderIds(config.orderIdSecret);
+  const tokens = await loadTokenVerification(config.identity);
   const clock = { now: () => new Date() };
   let draining = false;
 
@@ -85,7 +89,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     orderLimits: config.orderLimits,
     metrics,
-    tokens: { secret: config.jwtSecret, issuer: config.jwtIssuer },
+    tokens,
     placeOrder: createPlaceOrder({
       commands: createOrderCommands(publisher, config.commandsPerMessage),
       idempotency: orderService,

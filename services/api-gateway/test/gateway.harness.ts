@@ -1,21 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import request from 'supertest';
 import { newId, queues, type Role } from '@shop/contracts';
 import { createLogger } from '@shop/platform';
 import { startGateway, type RunningGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
-import { signToken } from '../src/domain/tokens';
 import { BROKER_URL } from '@shop/test-kit';
 
 export const brokerUrl = BROKER_URL;
-export const secret = 'component-test-secret-of-at-least-32-chars';
-export const issuer = 'order-platform';
+export const issuer = 'https://identity.test/realms/shop';
+export const audience = 'order-platform';
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<RunningGateway & { http: ReturnType<typeof request> }> {
+/** A signing key as an identity provider holds it: the private half signs, the JWKS publishes the public half. */
+export interface SigningKey {
+  alg: 'ES256' | 'RS256' | 'EdDSA';
+  kid: string;
+  privateKey: KeyLike;
+  publicJwk: Record<string, unknown>;
+}
+
+export async function newSigningKey(alg: SigningKey['alg'] = 'ES256'): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : undefined);
+  const kid = `${alg}-${newId()}`;
+  return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+/** The identity provider of the component tests: one key, published as a JWKS file the gateway reads. */
+export const testIdentity = (async () => {
+  const key = await newSigningKey();
+  const jwksFile = join(mkdtempSync(join(tmpdir(), 'gateway-jwks-')), 'jwks.json');
+  writeFileSync(jwksFile, JSON.stringify({ keys: [key.publicJwk] }));
+  return { key, jwksFile };
+})();
+
+export async function startTestGateway(env: Record<string, string | undefined> = {}): Promise<RunningGateway & { http: ReturnType<typeof request> }> {
   const config = loadGatewayConfig({
     NODE_ENV: 'test',
     PORT: '0',
-    JWT_SECRET: secret,
+    JWT_ISSUER: issuer,
+    JWT_AUDIENCE: audience,
+    JWT_PUBLIC_KEY_FILE: (await testIdentity).jwksFile,
+    ORDER_ID_SECRET: 'component-test-order-id-secret-of-32-chars',
     RABBITMQ_URL: brokerUrl,
     QUEUE_TYPE: process.env.QUEUE_TYPE ?? 'classic',
     PUBLISH_TIMEOUT_MS: '2000',
@@ -35,8 +63,29 @@ export async function waitUntilReady(http: ReturnType<typeof request>, timeoutMs
   throw new Error(`gateway not ready within ${timeoutMs} ms`);
 }
 
-export const tokenFor = (claims: { sub?: string; role?: Role; expiresIn?: number; secret?: string; issuer?: string } = {}) =>
-  signToken({ sub: newId(), role: 'customer', secret, issuer, expiresIn: 300, ...claims });
+export interface TokenClaims {
+  sub?: string;
+  role?: Role;
+  /** Seconds from now; negative mints an already expired token. */
+  expiresIn?: number;
+  issuer?: string;
+  audience?: string;
+  /** Another signing key than the harness's identity provider's. */
+  key?: SigningKey;
+}
+
+export async function tokenFor(claims: TokenClaims = {}): Promise<string> {
+  const { sub = newId(), role = 'customer', expiresIn = 300, key = (await testIdentity).key } = claims;
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(claims.issuer ?? issuer)
+    .setAudience(claims.audience ?? audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + expiresIn)
+    .sign(key.privateKey);
+}
 
 export const aValidOrder = () => ({
   items: [
@@ -73,6 +122,8 @@ export async function tapPlaceOrderQueue() {
   const connection: ChannelModel = await amqp.connect(brokerUrl);
   const channel: Channel = await connection.createChannel();
   const seen: ConsumeMessage[] = [];
+  /** Orders that arrived in a PlaceOrders message already taken for another of its orders. */
+  const takenWithOthers = new Map<string, ConsumeMessage>();
   const waiters: Array<() => void> = [];
   const { consumerTag } = await channel.consume(
     queues.placeOrder,
@@ -93,10 +144,13 @@ export async function tapPlaceOrderQueue() {
     async takeWhere(match: (command: { orderId: string; customerId: string }) => boolean, what: string, timeoutMs = 5000): Promise<ConsumeMessage> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        const before = [...new Set(takenWithOthers.values())].find((m) => commandsOf(m).some(match));
+        if (before) return before;
         const index = seen.findIndex((m) => commandsOf(m).some(match));
         if (index >= 0) {
           const [message] = seen.splice(index, 1);
           channel.ack(message);
+          if (message.properties.type === 'PlaceOrders') for (const { orderId: id } of commandsOf(message)) takenWithOthers.set(id, message);
           return message;
         }
         const left = deadline - Date.now();

@@ -54,6 +54,25 @@ describe('per-customer rate', () => {
   });
 });
 
+describe('per-customer rate switched off', () => {
+  it('when ORDER_RATE_PER_CUSTOMER is 0, then a customer is not limited and the answers carry no RateLimit headers', async () => {
+    const gateway = await startTestGateway({ ORDER_RATE_PER_CUSTOMER: '0' });
+    const tap = await tapPlaceOrderQueue();
+    try {
+      await waitUntilReady(gateway.http);
+      const token = await tokenFor({ sub: newId() });
+      const replies = await Promise.all(Array.from({ length: 5 }, () => gateway.http.post('/v1/orders').set('Authorization', `Bearer ${token}`).send(aValidOrder())));
+
+      expect(replies.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+      for (const reply of replies) expect(reply.headers['ratelimit-policy']).toBeUndefined();
+      for (const accepted of replies) await tap.take(accepted.body.orderId);
+    } finally {
+      await tap.close();
+      await gateway.stop();
+    }
+  });
+});
+
 describe('orders waiting for the broker', () => {
   it('when the broker stops answering and the cap of waiting orders is reached, then the next order is shed at once with 503 + Retry-After, and every order accepted is published', async () => {
     const { rabbitmq } = testInfrastructure;

@@ -16,11 +16,12 @@ export async function startCustomerService(config: CustomerServiceConfig, logger
   const metrics = createMetrics('customer-service');
   const db = await createCustomerDataSource(config.databaseUrl, config.dbPoolSize).initialize();
   const database = watchDatabase(db);
-  const broker = new BrokerConnection({ url: config.brokerUrl, name: 'customer-service', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'customer-service', logger });
   const useCases = createCustomerUseCases({ customers: createCustomerRepository(db) });
   const rpc = new RpcServer({
     broker,
     queue: queues.customerRpc,
+    queueType: config.queueType,
     logger,
     metrics,
     prefetch: config.rpcPrefetch,

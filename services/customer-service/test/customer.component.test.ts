@@ -1,3 +1,4 @@
+import type { RpcCall } from '@shop/messaging';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { customerRpc, queues, type CustomerView } from '@shop/contracts';
@@ -19,7 +20,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const call = <T>(method: { name: string }, payload: unknown) => client.rpc.call<T>(queues.customerRpc, method.name, payload);
+// Each reply is checked against the method's reply contract by the client, as in production.
+const call = <T>(method: RpcCall<unknown>, payload: unknown) => client.rpc.call(queues.customerRpc, method, payload) as Promise<T>;
 const newCustomer = (overrides: Record<string, unknown> = {}) =>
   call<CustomerView>(customerRpc.create, { name: 'Ada Lovelace', email: `ada-${randomUUID()}@example.com`, ...overrides });
 

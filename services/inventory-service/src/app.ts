@@ -27,10 +27,11 @@ export async function startInventoryService(config: InventoryServiceConfig, logg
   const release = createReleaseStock(deps);
   const products = createProductUseCases({ ...deps, db, currency: config.currency });
 
-  const broker = new BrokerConnection({ url: config.brokerUrl, name: 'inventory-service', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'inventory-service', logger });
   const rpc = new RpcServer({
     broker,
     queue: queues.inventoryRpc,
+    queueType: config.queueType,
     logger,
     metrics,
     prefetch: config.rpcPrefetch,

@@ -1,3 +1,4 @@
+import type { RpcCall } from '@shop/messaging';
 import { randomUUID } from 'node:crypto';
 import { deadLetterQueue, exchanges, inventoryRpc, newId, queues, routingKeys, type ProductView, type ReservationResult } from '@shop/contracts';
 import { AppError } from '@shop/platform';
@@ -25,7 +26,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const call = <T>(method: { name: string }, payload: unknown) => client.rpc.call<T>(queues.inventoryRpc, method.name, payload);
+// Each reply is checked against the method's reply contract by the client, as in production.
+const call = <T>(method: RpcCall<unknown>, payload: unknown) => client.rpc.call(queues.inventoryRpc, method, payload) as Promise<T>;
 const createProduct = (stock: number, price = 100) =>
   call<ProductView>(inventoryRpc.createProduct, { name: `p-${randomUUID()}`, price, stock }).then((p) => p.productId);
 const available = async (productId: string) => (await call<ProductView>(inventoryRpc.getProduct, { productId })).available;

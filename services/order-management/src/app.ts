@@ -40,7 +40,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const orders = createOrderRepository();
   const outbox = createOutbox();
 
-  const broker = new BrokerConnection({ url: config.brokerUrl, name: 'order-management', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'order-management', logger });
   const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs, metrics);
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, declareExchanges);
   const relay = createOutboxRelay({
@@ -79,6 +79,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const rpcServer = new RpcServer({
     broker,
     queue: queues.orderRpc,
+    queueType: config.queueType,
     logger,
     metrics,
     prefetch: config.rpcPrefetch,

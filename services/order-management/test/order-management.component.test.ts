@@ -1,3 +1,4 @@
+import type { RpcCall } from '@shop/messaging';
 import { randomUUID } from 'node:crypto';
 import type { ChannelModel } from 'amqplib';
 import { Client } from 'pg';
@@ -34,7 +35,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const call = <T>(method: { name: string }, payload: unknown) => client.rpc.call<T>(queues.orderRpc, method.name, payload);
+// Each reply is checked against the method's reply contract by the client, as in production.
+const call = <T>(method: RpcCall<unknown>, payload: unknown) => client.rpc.call(queues.orderRpc, method, payload) as Promise<T>;
 const as = (customerId: string) => ({ customerId, role: 'customer' as const });
 
 async function storedOrder(customerId: string, status: string): Promise<string> {

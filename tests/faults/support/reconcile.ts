@@ -1,11 +1,19 @@
 import { Client } from 'pg';
-import { testEnv } from '@shop/test-kit';
+import { parseDatabaseUrl, primaryClient } from '@shop/platform';
+import { profileEnv, type Profile } from '@shop/test-kit';
 import type { RequestRecord } from './traffic';
 
 const terminal = new Set(['CONFIRMED', 'REJECTED', 'CANCELLED']);
 
-async function withDb<T>(service: string, work: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: testEnv(service).DATABASE_URL });
+/** A client of the service's database; with several hosts (the HA profile), of the primary. */
+function clientOf(service: string, profile: Profile): Client {
+  const address = parseDatabaseUrl(profileEnv(profile, service).DATABASE_URL);
+  const Connect = address.hosts.length > 1 ? primaryClient(address.hosts) : Client;
+  return new Connect({ connectionString: address.url });
+}
+
+async function withDb<T>(service: string, work: (db: Client) => Promise<T>, profile: Profile = 'test'): Promise<T> {
+  const db = clientOf(service, profile);
   await db.connect();
   try {
     return await work(db);
@@ -22,16 +30,18 @@ export interface OrderRow {
   updated_at: Date;
 }
 
-export const ordersOf = (customerIds: string[]) =>
-  withDb('order-management', async (db) =>
-    (await db.query<OrderRow>(`SELECT id, customer_id, status, items, updated_at FROM orders WHERE customer_id = ANY($1::uuid[])`, [customerIds])).rows,
+export const ordersOf = (customerIds: string[], profile: Profile = 'test') =>
+  withDb(
+    'order-management',
+    async (db) => (await db.query<OrderRow>(`SELECT id, customer_id, status, items, updated_at FROM orders WHERE customer_id = ANY($1::uuid[])`, [customerIds])).rows,
+    profile,
   );
 
 /** Waits until every order of the run's customers is out of PENDING (or the deadline passes). */
-export async function waitUntilIdle(customerIds: string[], expected: number, timeoutMs = 120_000): Promise<OrderRow[]> {
+export async function waitUntilIdle(customerIds: string[], expected: number, timeoutMs = 120_000, profile: Profile = 'test'): Promise<OrderRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await ordersOf(customerIds);
+    const rows = await ordersOf(customerIds, profile);
     if ((rows.length >= expected && rows.every((r) => terminal.has(r.status))) || Date.now() > deadline) return rows;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -66,10 +76,10 @@ const sameItems = (a: Array<{ productId: string; quantity: number }>, b: Array<{
  * oversold: products whose available stock went negative or whose reserved count differs from
  * what the run's CONFIRMED orders hold (on-hand minus available must equal live reservations).
  */
-export async function reconcile(records: RequestRecord[], customerIds: string[], products: Map<string, number>): Promise<Reconciliation> {
+export async function reconcile(records: RequestRecord[], customerIds: string[], products: Map<string, number>, profile: Profile = 'test'): Promise<Reconciliation> {
   const accepted = records.filter((r) => r.outcome === 'accepted');
   const acceptedIds = new Set(accepted.map((r) => r.orderId!));
-  const rows = await waitUntilIdle(customerIds, acceptedIds.size);
+  const rows = await waitUntilIdle(customerIds, acceptedIds.size, 120_000, profile);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const held = new Map<string, number>();
   for (const row of rows.filter((r) => r.status === 'CONFIRMED')) {
@@ -83,6 +93,7 @@ export async function reconcile(records: RequestRecord[], customerIds: string[],
        FROM products p WHERE p.id = ANY($1::uuid[])`,
       [[...products.keys()]],
     )).rows,
+    profile,
   );
   return {
     requests: records.length,

@@ -25,6 +25,8 @@ export interface Scenario {
   prepare?: () => Promise<PlatformOptions | void>;
   fault: (ctx: FaultContext) => Promise<void>;
   cleanup?: () => Promise<void>;
+  /** Where the result row goes (reports/faults.jsonl unless given). */
+  report?: string;
 }
 
 export interface ScenarioResult extends Reconciliation {
@@ -77,8 +79,8 @@ export async function runScenario(scenario: Scenario, repetition = { run: 1, run
     await traffic;
     await resolveUnknown(platform.gatewayUrl, tokens, records);
 
-    const result = await reconcile(records, customerIds, products);
-    const rows = await ordersOf(customerIds);
+    const result = await reconcile(records, customerIds, products, options.profile);
+    const rows = await ordersOf(customerIds, options.profile);
     const settledAt = new Map(rows.map((r) => [r.id, r.updated_at.getTime()]));
     const firstAfter = records.filter((r) => r.sentAt >= faultEnd && r.orderId && settledAt.has(r.orderId)).sort((a, b) => a.sentAt - b.sentAt)[0];
     const row: ScenarioResult = {
@@ -89,8 +91,10 @@ export async function runScenario(scenario: Scenario, repetition = { run: 1, run
       recoverySeconds: firstAfter ? Math.round((settledAt.get(firstAfter.orderId!)! - faultEnd) / 100) / 10 : null,
       restarts: [...platform.supervisor.children.keys()].reduce((sum: number, name: string) => sum + platform.supervisor.exits(name), 0),
     };
+    const report = scenario.report ?? reportFile;
+    mkdirSync(path.dirname(report), { recursive: true });
     mkdirSync(outputDir, { recursive: true });
-    appendFileSync(reportFile, `${JSON.stringify(row)}\n`);
+    appendFileSync(report, `${JSON.stringify(row)}\n`);
     // The services' own words for each run (errors only, unless FAULTS_LOG_LEVEL says more): a
     // rare failure in a long loop is read here.
     const held = row.lost > 0 || row.notTerminal > 0 ? `\n--- broker channels after the run ---\n${JSON.stringify(await brokerChannels(testInfrastructure.rabbitmq.vhost).catch((err: Error) => err.message), null, 1)}\n` : '';

@@ -33,14 +33,18 @@ export interface TrafficOptions {
  */
 export const trafficSeed = Number(process.env.TRAFFIC_SEED ?? Date.now() % 2 ** 31);
 process.stdout.write(`fault traffic: TRAFFIC_SEED=${trafficSeed}\n`);
-let state = trafficSeed >>> 0;
-const random = (): number => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+/** A seeded generator of numbers in [0, 1) (mulberry32), for runs that can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = seededRandom(trafficSeed);
 const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
 
 function randomOrder(productIds: string[]) {

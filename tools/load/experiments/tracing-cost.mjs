@@ -3,12 +3,16 @@
 //   before  the code before tracing existed (a worktree of --baseline, built once),
 //   added   the commit that added tracing (--added), off: what tracing alone costs when off,
 //   off     this code with no OTLP endpoint (the default: the SDK is not even loaded),
+//   als     off, plus one AsyncLocalStorage turned on in every service (async-local-storage.preload.js):
+//           the context manager's share of what tracing on costs,
 //   0.1     OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1, to a local Jaeger,
 //   1.0     every trace exported to that Jaeger,
 // and prints processed orders/s per run, the median per mode and each mode against `before` / `off`.
 //   node tools/load/experiments/tracing-cost.mjs [--rounds 3] [--orders 20000] [--baseline REF]
 // Needs the test profile's broker and database (KEEP_INFRA=1 npm test -- x starts them) and the
-// cached Jaeger (scripts/observe/jaeger.sh build).
+// cached Jaeger (scripts/observe/jaeger.sh build). Older commits know only the default test slot
+// and their own token settings: with `before` or `added` among the modes, run it without
+// PLATFORM_TEST_SLOT.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -33,21 +37,18 @@ function worktreeOf(ref) {
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
     execFileSync('npx', ['tsc', '-b'], { cwd: dir, stdio: 'inherit' });
   }
-  // This tree's local environment (test infrastructure names and ports), so that every mode runs on the same broker and database.
-  execFileSync('cp', [path.join(root, 'scripts', 'lib', 'local-env.js'), path.join(dir, 'scripts', 'lib', 'local-env.js')]);
   return dir;
 }
-const baselineDir = worktreeOf(baseline);
-const addedDir = worktreeOf(added);
 
 const jaeger = path.join(root, 'scripts', 'observe', 'jaeger.sh');
 execFileSync('bash', [jaeger, 'up'], { stdio: 'inherit' });
 const endpoint = 'http://127.0.0.1:4318';
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
 const modes = {
-  before: { cwd: baselineDir, env: clean },
-  added: { cwd: addedDir, env: clean },
+  before: { cwd: () => worktreeOf(baseline), env: clean },
+  added: { cwd: () => worktreeOf(added), env: clean },
   off: { cwd: root, env: clean },
+  als: { cwd: root, env: clean, args: [`--service-node-options=--require ${path.join(import.meta.dirname, 'async-local-storage.preload.js')}`] },
   '0.1': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
   '1.0': { cwd: root, env: { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
 };
@@ -59,8 +60,9 @@ try {
   for (let round = 0; round < Number(values.rounds); round += 1) {
     for (let i = 0; i < names.length; i += 1) {
       const mode = names[(i + round) % names.length];
-      const { cwd, env } = modes[mode];
-      const run = spawnSync(process.execPath, ['tools/load/bin/load.js', '--spawn', '--fresh', '--orders', values.orders, '--json', '--progress', 'none'], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const { env, args = [] } = modes[mode];
+      const cwd = typeof modes[mode].cwd === 'function' ? modes[mode].cwd() : modes[mode].cwd;
+      const run = spawnSync(process.execPath, ['tools/load/bin/load.js', '--spawn', '--fresh', '--orders', values.orders, '--json', '--progress', 'none', ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (run.status !== 0) throw new Error(`${mode}: load failed\n${run.stderr.slice(-2000)}`);
       const result = JSON.parse(run.stdout);
       const { lost, duplicated } = result.reconciliation;
@@ -80,4 +82,4 @@ for (const mode of Object.keys(modes)) {
   console.log(`  ${mode.padEnd(6)} ${m[mode].toFixed(0).padStart(6)}   vs before ${m.before ? pct(m[mode], m.before).padStart(8) : '     n/a'}   vs off ${m.off ? pct(m[mode], m.off).padStart(8) : '     n/a'}`);
 }
 if (m.added && m.before) console.log('tracing off (added vs before):', pct(m.added, m.before));
-for (const on of ['0.1', '1.0']) if (m[on] && m.off) console.log(`tracing on at ${on} (vs off):`, pct(m[on], m.off));
+for (const on of ['als', '0.1', '1.0']) if (m[on] && m.off) console.log(`${on === 'als' ? 'an AsyncLocalStorage alone' : `tracing on at ${on}`} (vs off):`, pct(m[on], m.off));

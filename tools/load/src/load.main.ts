@@ -4,7 +4,7 @@ import { runLoad } from './load/run-load';
 import { loadHtmlReport, writeHtmlReport } from './report/html-report';
 import { formatLoadSummary, isClean } from './report/load-summary';
 import { withoutSeries } from './report/run-series';
-import { localEnv, repoRoot } from './repo';
+import { repoRoot } from './repo';
 import { runningPlatform } from './target/running-platform';
 import { startTestPlatform } from './target/start-test-platform';
 import type { Target } from './target/target';
@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const say = (line: string) => process.stderr.write(`▸ ${line}\n`);
   let target: Target;
   if (args.spawn) {
-    target = await startTestPlatform({ fresh: args.fresh, verbose: args.verbose, serviceNodeOptions: args.serviceNodeOptions, say });
+    target = await startTestPlatform({ fresh: args.fresh, verbose: args.verbose, serviceNodeOptions: args.serviceNodeOptions, cpuProfileDir: args.cpuProfileDir, say });
   } else {
     target = runningPlatform(args.profile, args.gateway);
   }
@@ -31,7 +31,6 @@ async function main(): Promise<number> {
     const result = await runLoad({
       gatewayUrl: target.gatewayUrl,
       ordersDatabaseUrl: target.ordersDatabaseUrl,
-      tokenKey: { secret: localEnv.serviceEnv('api-gateway', { profile: target.profile }).JWT_SECRET, issuer: 'order-platform' },
       orders: args.orders,
       durationSeconds: args.durationSeconds,
       rate: args.rate,

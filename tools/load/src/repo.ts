@@ -15,7 +15,7 @@ interface LocalEnv {
   services: ServiceName[];
   infrastructure: Record<Profile, Infrastructure>;
   defaultPorts: Record<ServiceName, number>;
-  DEV_JWT_SECRET: string;
+  devIdentity: { signDevToken(claims: { sub: string; role: 'customer' | 'admin'; expiresIn?: number }): Promise<string> };
   serviceEnv(
     service: ServiceName,
     options?: { profile?: Profile; ports?: Record<string, number>; extra?: Record<string, string> },

@@ -1,7 +1,7 @@
 import { runLoad, type LoadResult } from '../src/load/run-load';
 import { ordersDatabaseUrl } from '../src/repo';
 import { seedDemoData } from '../src/target/seed-demo-data';
-import { JWT_SECRET, startPlatform, type RunningPlatform } from '@shop/test-kit';
+import { startPlatform, type RunningPlatform } from '@shop/test-kit';
 
 /**
  * CI's short load: a few thousand orders through the four real services, each one followed to
@@ -18,7 +18,6 @@ describe('a short load through the whole platform', () => {
     result = await runLoad({
       gatewayUrl: platform.gatewayUrl,
       ordersDatabaseUrl: ordersDatabaseUrl('test'),
-      tokenKey: { secret: JWT_SECRET, issuer: 'order-platform' },
       orders: 3000,
       concurrency: 32,
       customers: 100,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { freePort } from './ports';
 import { waitFor } from './poll';
-import { services, testEnv } from './local-env';
+import { profileEnv, services, type Profile } from './local-env';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Supervisor } = require('../../../scripts/lib/supervisor.js');
@@ -11,6 +11,8 @@ export interface PlatformOptions {
   env?: Record<string, Record<string, string>>;
   /** Additional order-management replicas, named order-management-2, -3, ... */
   extraOrderManagers?: number;
+  /** Which broker and database: the test slot's (default) or the HA topology's (npm run ha). */
+  profile?: Profile;
 }
 
 export interface RunningPlatform {
@@ -25,14 +27,14 @@ export interface RunningPlatform {
 const root = path.resolve(__dirname, '..', '..', '..');
 
 /** Starts the four services from their build output as separate processes, like npm start does. */
-export async function startPlatform({ env = {}, extraOrderManagers = 0 }: PlatformOptions = {}): Promise<RunningPlatform> {
+export async function startPlatform({ env = {}, extraOrderManagers = 0, profile = 'test' }: PlatformOptions = {}): Promise<RunningPlatform> {
   const ports: Record<string, number> = {};
   for (const service of services) ports[service] = await freePort();
   const lines: string[] = [];
   const output = { write: (line: string) => lines.push(line) };
   const supervisor = new Supervisor({ root, output });
   const envFor = (service: string, extra: Record<string, string> = {}) =>
-    testEnv(service, { ports, extra: { ...env['*'], ...env[service], ...extra } });
+    profileEnv(profile, service, { ports, extra: { ...env['*'], ...env[service], ...extra } });
   for (const service of services) supervisor.start(service, envFor(service));
   const readiness = services.map((s) => `http://127.0.0.1:${ports[s]}/readyz`);
   for (let i = 2; i <= extraOrderManagers + 1; i += 1) {

@@ -37,6 +37,8 @@ export async function startTcpProxy(targetPort: number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
+    /** How many client connections are open through the proxy. */
+    connections: () => pairs.size,
     cutAll: () => [...pairs].forEach(([a, b]) => (a.destroy(), b.destroy())),
     stall: (on: boolean, direction: ProxyDirection = 'both') => {
       if (direction !== 'from-target') stalled['to-target'] = on;

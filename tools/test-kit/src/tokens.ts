@@ -1,12 +1,6 @@
-import { SignJWT } from 'jose';
-import { JWT_SECRET } from './local-env';
+import { devIdentity } from './local-env';
 
-export async function tokenFor(sub: string, role: 'customer' | 'admin' = 'customer', expiresIn = '1h'): Promise<string> {
-  return new SignJWT({ role })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer('order-platform')
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(JWT_SECRET));
+/** A token as the local identity provider issues it (ES256 with this machine's dev key, scripts/lib/dev-identity.js). */
+export async function tokenFor(sub: string, role: 'customer' | 'admin' = 'customer', expiresInSeconds = 3600): Promise<string> {
+  return devIdentity.signDevToken({ sub, role, expiresIn: expiresInSeconds });
 }

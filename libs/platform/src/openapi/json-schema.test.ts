@@ -113,3 +113,24 @@ describe('queryInteger', () => {
     expect(joiToJsonSchema(schema)).toEqual({ type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } }, additionalProperties: false });
   });
 });
+
+describe('joiToJsonSchema of what a schema produces', () => {
+  it('when asked for the produced form, then ids are lower-case only, uniqueness by key is uniqueBy, patterns are swapped and no note is written', () => {
+    const schema = Joi.object({
+      id: Joi.string().guid({ version: ['uuidv7'], separator: '-', wrapper: false }).lowercase().required(),
+      lines: Joi.array().items(Joi.object({ sku: Joi.string().pattern(/^[a-z]+$/u) })).unique('sku'),
+    });
+
+    const produced = joiToJsonSchema(schema, { produced: true, patterns: { '^[a-z]+$': '^[a-z]{1,8}$' } });
+
+    expect(produced).toEqual({
+      type: 'object',
+      properties: {
+        id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[7][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' },
+        lines: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string', pattern: '^[a-z]{1,8}$' } }, additionalProperties: false }, uniqueBy: 'sku' },
+      },
+      required: ['id'],
+      additionalProperties: false,
+    });
+  });
+});

@@ -15,6 +15,18 @@ interface Described {
   examples?: unknown[];
 }
 
+/**
+ * How to state a schema. By default: what a client may send (the published documents). With
+ * `produced`: what the schema produces, i.e. the messages that services built from joi's output
+ * send each other: ids as joi lower-cased them, no notes on conversions already made, and a
+ * uniqueness by key as the keyword `uniqueBy` (which the compiled validators know) instead of a
+ * note. `patterns` swaps a pattern for another (a stricter one only one engine reads).
+ */
+export interface ConversionOptions {
+  produced?: boolean;
+  patterns?: Record<string, string>;
+}
+
 /** Thrown for a joi feature the converter cannot state faithfully: better no document than a wrong one. */
 export class UnsupportedSchemaError extends Error {
   constructor(path: string, what: string) {
@@ -38,30 +50,33 @@ function patternOf(regex: string, path: string): string {
 
 const guidVersions: Record<string, string> = { uuidv1: '1', uuidv2: '2', uuidv3: '3', uuidv4: '4', uuidv5: '5', uuidv6: '6', uuidv7: '7', uuidv8: '8' };
 
-function guidPattern(options: { version?: string | string[]; separator?: unknown; wrapper?: unknown }, path: string): string {
+function guidPattern(options: { version?: string | string[]; separator?: unknown; wrapper?: unknown }, path: string, lowerCase: boolean): string {
   if (options.separator !== '-' || options.wrapper !== false) throw new UnsupportedSchemaError(path, 'a guid other than dashed and unwrapped');
   const versions = [options.version ?? []].flat().map((v) => guidVersions[v.toLowerCase()]).join('');
-  const hex = '[0-9A-Fa-f]';
+  const hex = lowerCase ? '[0-9a-f]' : '[0-9A-Fa-f]';
   const version = versions ? `[${versions}]` : hex;
-  const variant = versions ? '[89ABab]' : hex;
+  const variant = versions ? (lowerCase ? '[89ab]' : '[89ABab]') : hex;
   return `^${hex}{8}-${hex}{4}-${version}${hex}{3}-${variant}${hex}{3}-${hex}{12}$`;
 }
 
-function stringSchema(d: Described, path: string, notes: string[]): JsonSchema {
+function stringSchema(d: Described, path: string, notes: string[], options: ConversionOptions): JsonSchema {
   const out: JsonSchema = { type: 'string' };
   const patterns: string[] = [];
   let minLength: number | undefined;
+  const lowerCased = options.produced === true && (d.rules ?? []).some((r) => r.name === 'case' && r.args?.direction === 'lower');
   for (const { name, args = {} } of d.rules ?? []) {
     if (name === 'min') minLength = args.limit;
     else if (name === 'max') out.maxLength = args.limit;
     else if (name === 'length') [minLength, out.maxLength] = [args.limit, args.limit];
     else if (name === 'pattern') {
       if (args.options?.invert) throw new UnsupportedSchemaError(path, 'an inverted pattern');
-      patterns.push(patternOf(String(args.regex), path));
+      const pattern = patternOf(String(args.regex), path);
+      patterns.push(options.patterns?.[pattern] ?? pattern);
       if (args.options?.name) notes.push(sentence(args.options.name));
     } else if (name === 'guid') {
-      out.format = 'uuid';
-      patterns.push(guidPattern(args.options ?? {}, path));
+      // A produced id is checked by its pattern alone: a format too would name each bad id twice.
+      if (!options.produced) out.format = 'uuid';
+      patterns.push(guidPattern(args.options ?? {}, path, lowerCased));
     } else if (name === 'email') out.format = 'email';
     else if (name === 'isoDate') out.format = 'date-time';
     else if (name === 'hex') patterns.push('^[0-9A-Fa-f]*$');
@@ -96,15 +111,16 @@ function numberSchema(d: Described, path: string): JsonSchema {
   return out;
 }
 
-function arraySchema(d: Described, path: string, notes: string[]): JsonSchema {
+function arraySchema(d: Described, path: string, notes: string[], options: ConversionOptions): JsonSchema {
   const out: JsonSchema = { type: 'array' };
   const items = d.items ?? [];
-  if (items.length === 1) out.items = convert(items[0], `${path}[]`);
-  else if (items.length > 1) out.items = { anyOf: items.map((item) => convert(item, `${path}[]`)) };
+  if (items.length === 1) out.items = convert(items[0], `${path}[]`, options);
+  else if (items.length > 1) out.items = { anyOf: items.map((item) => convert(item, `${path}[]`, options)) };
   for (const { name, args = {} } of d.rules ?? []) {
     if (name === 'min') out.minItems = args.limit;
     else if (name === 'max') out.maxItems = args.limit;
     else if (name === 'length') [out.minItems, out.maxItems] = [args.limit, args.limit];
+    else if (name === 'unique' && typeof args.comparator === 'string' && options.produced) out.uniqueBy = args.comparator;
     else if (name === 'unique' && typeof args.comparator === 'string') {
       // JSON Schema compares whole items; joi compares one key, which is stricter.
       out.uniqueItems = true;
@@ -115,7 +131,7 @@ function arraySchema(d: Described, path: string, notes: string[]): JsonSchema {
   return out;
 }
 
-function objectSchema(d: Described, path: string): JsonSchema {
+function objectSchema(d: Described, path: string, options: ConversionOptions): JsonSchema {
   const out: JsonSchema = { type: 'object' };
   if (d.keys === undefined) return out;
   const open = d.flags?.unknown === true;
@@ -128,7 +144,7 @@ function objectSchema(d: Described, path: string): JsonSchema {
       if (open) properties[key] = { not: {} };
       continue;
     }
-    properties[key] = convert(child, path ? `${path}.${key}` : key);
+    properties[key] = convert(child, path ? `${path}.${key}` : key, options);
     if (presence === 'required') required.push(key);
   }
   out.properties = properties;
@@ -141,7 +157,7 @@ function objectSchema(d: Described, path: string): JsonSchema {
   return out;
 }
 
-function convert(d: Described, path: string): JsonSchema {
+function convert(d: Described, path: string, options: ConversionOptions): JsonSchema {
   for (const part of Object.keys(d)) if (!knownParts.has(part)) throw new UnsupportedSchemaError(path, `"${part}"`);
   for (const flag of Object.keys(d.flags ?? {})) if (!knownFlags.has(flag)) throw new UnsupportedSchemaError(path, `the flag "${flag}"`);
   for (const [pref, value] of Object.entries(d.preferences ?? {})) {
@@ -149,10 +165,10 @@ function convert(d: Described, path: string): JsonSchema {
   }
   const notes: string[] = [];
   let out: JsonSchema;
-  if (d.type === 'string') out = stringSchema(d, path, notes);
+  if (d.type === 'string') out = stringSchema(d, path, notes, options);
   else if (d.type === 'number' || d.type === 'queryInteger') out = numberSchema(d, path);
-  else if (d.type === 'array') out = arraySchema(d, path, notes);
-  else if (d.type === 'object') out = objectSchema(d, path);
+  else if (d.type === 'array') out = arraySchema(d, path, notes, options);
+  else if (d.type === 'object') out = objectSchema(d, path, options);
   else if (d.type === 'boolean' && d.preferences?.convert === false) out = { type: 'boolean' };
   else if (d.type === 'any') out = {};
   else throw new UnsupportedSchemaError(path, `the type "${d.type}"${d.type === 'boolean' ? ' without .strict()' : ''}`);
@@ -170,7 +186,7 @@ function convert(d: Described, path: string): JsonSchema {
     if (extras.length) out = { anyOf: [out, { enum: extras }] };
   }
   const description = [d.flags?.description as string | undefined, ...notes].filter(Boolean).join(' ');
-  if (description) out = { description, ...out };
+  if (description && !options.produced) out = { description, ...out };
   if (d.flags?.default !== undefined && typeof d.flags.default !== 'function') out.default = d.flags.default;
   if (d.examples?.length) out.examples = d.examples;
   return out;
@@ -183,6 +199,6 @@ function convert(d: Described, path: string): JsonSchema {
  * Rules JSON Schema cannot state (trimming, case folding, uniqueness by key) are written in the
  * description.
  */
-export function joiToJsonSchema(schema: Joi.Schema): JsonSchema {
-  return convert(schema.describe() as Described, '');
+export function joiToJsonSchema(schema: Joi.Schema, options: ConversionOptions = {}): JsonSchema {
+  return convert(schema.describe() as Described, '', options);
 }

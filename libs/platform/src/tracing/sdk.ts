@@ -22,7 +22,15 @@ export function serviceNameFrom(script: string | undefined): string | undefined 
 const SDK = Symbol.for('order-platform.otel-sdk');
 type Holder = typeof globalThis & { [SDK]?: { shutdown(): Promise<void> } };
 
-/** Starts the OpenTelemetry SDK with the http, express and pg instrumentations (see preload.ts). */
+/** Whether this process started the SDK (the preload did, before anything else loaded). */
+export function tracingActive(): boolean {
+  return (globalThis as Holder)[SDK] !== undefined;
+}
+
+/**
+ * Starts the OpenTelemetry SDK with the pg instrumentation (see preload.ts). HTTP server spans
+ * come from traceRequests (http-spans.ts), messaging spans from libs/messaging.
+ */
 export function startTracing(env: NodeJS.ProcessEnv, script: string | undefined): boolean {
   if (!tracingWanted(env) || (globalThis as Holder)[SDK]) return false;
   // Traces only: metrics stay with prom-client (/metrics) and logs with pino (stdout).
@@ -31,16 +39,10 @@ export function startTracing(env: NodeJS.ProcessEnv, script: string | undefined)
   env.OTEL_SERVICE_NAME ??= serviceNameFrom(script);
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { ExpressInstrumentation, ExpressLayerType } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const probes = /^\/(healthz|readyz|livez|metrics)\b/;
   const sdk = new NodeSDK({
     instrumentations: [
-      // Probes and scrapes would be most of the traces and tell nothing.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => probes.test(request.url ?? '') }),
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       // The instrumentation writes the stable db.system.name only; db.system is what most trace
       // searches and dashboards still ask for.
       new PgInstrumentation({ requireParentSpan: true, requestHook: (span) => span.setAttribute('db.system', 'postgresql') }),

@@ -1,4 +1,4 @@
-import { customerRpc, inventoryRpc, queues, type CustomerView, type ReservationResult } from '@shop/contracts';
+import { customerRpc, inventoryRpc, queues } from '@shop/contracts';
 import type { RpcClient } from '@shop/messaging';
 import type { CustomerDirectory, StockReservations } from '../domain/place-orders.use-case';
 
@@ -7,13 +7,13 @@ export function createServiceClients(rpc: RpcClient): { customers: CustomerDirec
   return {
     customers: {
       getMany: async (customerIds) =>
-        (await rpc.call<{ customers: CustomerView[] }>(queues.customerRpc, customerRpc.getMany.name, { customerIds })).customers,
+        (await rpc.call(queues.customerRpc, customerRpc.getMany, { customerIds })).customers,
     },
     inventory: {
       reserve: async (orders) =>
-        (await rpc.call<{ results: ReservationResult[] }>(queues.inventoryRpc, inventoryRpc.reserve.name, { orders })).results,
+        (await rpc.call(queues.inventoryRpc, inventoryRpc.reserve, { orders })).results,
       release: async (orderIds) => {
-        await rpc.call(queues.inventoryRpc, inventoryRpc.release.name, { orderIds });
+        await rpc.call(queues.inventoryRpc, inventoryRpc.release, { orderIds });
       },
     },
   };

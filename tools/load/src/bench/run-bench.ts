@@ -1,4 +1,3 @@
-import { localEnv } from '../repo';
 import { runLoad, type LoadOptions, type LoadResult } from '../load/run-load';
 import type { ProfileSummary } from '../profile/cpu-profile';
 import type { SpawnedPlatform } from '../target/spawned-platform';
@@ -47,7 +46,6 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
   const common: Omit<LoadOptions, 'orders'> = {
     gatewayUrl: platform.gatewayUrl,
     ordersDatabaseUrl: platform.ordersDatabaseUrl,
-    tokenKey: { secret: localEnv.serviceEnv('api-gateway', { profile: 'test' }).JWT_SECRET, issuer: 'order-platform' },
     concurrency: args.concurrency,
     customers: args.customers,
     outOfStockShare: 0.05,

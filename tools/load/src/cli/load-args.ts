@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import path from 'node:path';
 import type { ProgressMode } from '../load/progress';
 import type { LoadOptions } from '../load/run-load';
 import type { Profile } from '../repo';
@@ -16,6 +17,7 @@ export interface LoadArgs extends Pick<LoadOptions, 'orders' | 'durationSeconds'
   progress: ProgressMode;
   verbose: boolean;
   serviceNodeOptions?: string;
+  cpuProfileDir?: string;
   report?: string;
   help: boolean;
 }
@@ -44,6 +46,8 @@ reconciles with the orders database and prints throughput, latency and resource 
   --progress MODE     bar, lines or none (default: bar on a terminal, lines otherwise)
   --verbose           echo the spawned services' output
   --service-node-options=O  NODE_OPTIONS for the spawned services (experiments; note the =)
+  --cpu-prof DIR      with --spawn: each service writes a V8 CPU profile into DIR when the run ends
+                      (npm run -w @shop/load-tools profile -- DIR/*.cpuprofile summarises them)
 `;
 
 const positive = (name: string, value: string | undefined, integer = true): number | undefined => {
@@ -75,6 +79,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
       progress: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       'service-node-options': { type: 'string' },
+      'cpu-prof': { type: 'string' },
       report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -83,6 +88,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
   if (!(share >= 0 && share <= 1)) throw new Error('--oos-share must be between 0 and 1');
   if (values.profile !== 'dev' && values.profile !== 'test') throw new Error('--profile must be dev or test');
   if (values.fresh && !values.spawn) throw new Error('--fresh empties the test databases: it needs --spawn');
+  if (values['cpu-prof'] !== undefined && !values.spawn) throw new Error('--cpu-prof profiles the services it starts: it needs --spawn');
   const progress = values.progress ?? (process.stderr.isTTY ? 'bar' : 'lines');
   if (!['bar', 'lines', 'none'].includes(progress)) throw new Error('--progress must be bar, lines or none');
   return {
@@ -103,6 +109,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
     progress: progress as ProgressMode,
     verbose: values.verbose,
     serviceNodeOptions: values['service-node-options'],
+    cpuProfileDir: values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']),
     report: values.report,
     help: values.help,
   };

@@ -17,12 +17,10 @@ import { measureReads, type ReadLatency } from './read-latency';
 import { reconcile, type Reconciliation } from './reconcile';
 import { createRunCustomers } from './run-customers';
 import { TerminalWatcher } from './terminal-watcher';
-import type { TokenKey } from './tokens';
 
 export interface LoadOptions {
   gatewayUrl: string;
   ordersDatabaseUrl: string;
-  tokenKey: TokenKey;
   orders: number;
   durationSeconds?: number;
   /** Orders per second (open loop); omitted: closed loop at `concurrency`. */
@@ -86,7 +84,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const queueDepth = options.brokerUrl ? queueDepthProbe(options.brokerUrl, workQueues) : undefined;
   try {
     await checkDemoProducts(options.gatewayUrl, pool);
-    const customers = await createRunCustomers(pool, options.tokenKey, runId, options.customers);
+    const customers = await createRunCustomers(pool, runId, options.customers);
     const customerIds = customers.map((c) => c.customerId);
     const counters = new LoadCounters();
     const watcher = new TerminalWatcher(db, counters);

@@ -1,18 +1,8 @@
-import { SignJWT } from 'jose';
+import { localEnv } from '../repo';
 
-export interface TokenKey {
-  secret: string;
-  issuer: string;
-}
-
-/** The same HS256 tokens the gateway verifies; minted here so a run needs no login round trip. */
-export async function mintToken(key: TokenKey, sub: string, role: 'customer' | 'admin', ttlSeconds = 6 * 3600): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
-    .setIssuer(key.issuer)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(new TextEncoder().encode(key.secret));
-}
+/**
+ * Tokens as the local identity provider issues them (ES256 with this machine's dev key, which the
+ * gateways of `npm start` and the test profile trust); minted here so a run needs no login round trip.
+ */
+export const mintToken = (sub: string, role: 'customer' | 'admin', ttlSeconds = 6 * 3600): Promise<string> =>
+  localEnv.devIdentity.signDevToken({ sub, role, expiresIn: ttlSeconds });

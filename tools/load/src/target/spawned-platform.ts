@@ -34,12 +34,12 @@ export class SpawnedPlatform implements Target {
     private readonly echo: boolean,
   ) {}
 
-  static async start(options: { env?: ServiceEnv; echo?: boolean } = {}): Promise<SpawnedPlatform> {
+  static async start(options: { env?: ServiceEnv; echo?: boolean; nodeArgs?: string[] } = {}): Promise<SpawnedPlatform> {
     const ports = {} as Record<ServiceName, number>;
     for (const service of localEnv.services) ports[service] = await freePort();
     const platform = new SpawnedPlatform(ports, options.echo ?? false);
     try {
-      await Promise.all(localEnv.services.map((s) => platform.startService(s, options.env?.[s] ?? {})));
+      await Promise.all(localEnv.services.map((s) => platform.startService(s, options.env?.[s] ?? {}, options.nodeArgs)));
     } catch (err) {
       await platform.close();
       throw err;

@@ -8,9 +8,11 @@ export async function startTestPlatform(options: {
   fresh: boolean;
   verbose: boolean;
   serviceNodeOptions?: string;
+  /** Each service writes a V8 CPU profile into this directory when it stops. */
+  cpuProfileDir?: string;
   say: (line: string) => void;
 }): Promise<SpawnedPlatform> {
-  const { fresh, verbose, serviceNodeOptions, say } = options;
+  const { fresh, verbose, serviceNodeOptions, cpuProfileDir, say } = options;
   if (fresh) {
     say("emptying the test databases' orders and reservations");
     await emptyOrderTables();
@@ -21,6 +23,7 @@ export async function startTestPlatform(options: {
   const nodeOptions = serviceNodeOptions ? { NODE_OPTIONS: serviceNodeOptions } : undefined;
   return SpawnedPlatform.start({
     echo: verbose,
+    nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : undefined,
     env: nodeOptions && Object.fromEntries(localEnv.services.map((s) => [s, nodeOptions])),
   });
 }

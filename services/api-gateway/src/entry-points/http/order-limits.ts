@@ -4,7 +4,7 @@ import { AppError, type Metrics } from '@shop/platform';
 import { callerOf } from './auth.middleware';
 
 export interface OrderLimits {
-  /** Orders one customer may place per second (per gateway process). */
+  /** Orders one customer may place per second (per gateway process); 0: no per-customer limit. */
   perCustomerPerSecond: number;
   /** Order requests one gateway process holds at once, most of them waiting for a broker confirm. */
   maxInFlight: number;

@@ -1,6 +1,6 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import Joi from 'joi';
-import { orderLinesSchema, shippingAddressSchema, type OrderLine, type OrderStatus, type OrderView, type ShippingAddress } from '@shop/contracts';
+import { idempotencyKeyPattern, orderLinesSchema, orderStatuses, shippingAddressSchema, type OrderLine, type OrderStatus, type OrderView, type ShippingAddress } from '@shop/contracts';
 import { jsonBody, tagRequest, validationError, type Metrics } from '@shop/platform';
 import type { OrderUseCases } from '../../domain/orders.use-cases';
 import type { PlaceOrder } from '../../domain/place-order.use-case';
@@ -10,12 +10,11 @@ import { cursorSchema, limitSchema, pathId, validate } from './validate';
 /** The body of POST /v1/orders (exported for the contract test against order-management's schema). */
 export const placeOrderBody = Joi.object({ items: orderLinesSchema, shippingAddress: shippingAddressSchema }).required();
 export const listOrdersQuery = Joi.object({
-  status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'),
+  status: Joi.string().valid(...orderStatuses),
   limit: limitSchema,
   cursor: cursorSchema,
 });
 // Visible ASCII only: the key is stored and compared byte for byte by order-management.
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 const idempotencyKeyRule = 'must be 1 to 200 visible ASCII characters';
 /** The header's schema, for the published document; the route tests the pattern itself. */
 export const idempotencyKeySchema = Joi.string().pattern(idempotencyKeyPattern, { name: idempotencyKeyRule });

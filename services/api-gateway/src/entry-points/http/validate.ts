@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { uuid } from '@shop/contracts';
+import { contractLimits, uuid } from '@shop/contracts';
 import { notFound, queryInteger, validationError } from '@shop/platform';
 
 /**
@@ -20,5 +20,5 @@ export function pathId(value: unknown, what: string): string {
   return id as string;
 }
 
-export const limitSchema = queryInteger().min(1).max(100).default(20);
-export const cursorSchema = Joi.string().min(1).max(200);
+export const limitSchema = queryInteger().min(1).max(contractLimits.pageSize).default(20);
+export const cursorSchema = Joi.string().min(1).max(contractLimits.cursor);

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { integer, shippingAddressSchema, text, uuid } from '@shop/contracts';
+import { customerStatuses, integer, orderStatuses, rejectionCodes, shippingAddressSchema, text, uuid } from '@shop/contracts';
 
 /*
  * The bodies the gateway answers with, written once: the published document is derived from them
@@ -19,7 +19,7 @@ export const validOrderSchema = Joi.object({ valid: Joi.boolean().strict().valid
 
 const rejectionSchema = Joi.object({
   code: Joi.string()
-    .valid('OUT_OF_STOCK', 'UNKNOWN_PRODUCT', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_INACTIVE', 'ORDER_TOTAL_TOO_LARGE', 'INVALID_ORDER')
+    .valid(...rejectionCodes)
     .required(),
   message: Joi.string().required(),
   productIds: Joi.array().items(uuid).description('The products out of stock or unknown.'),
@@ -28,7 +28,7 @@ const rejectionSchema = Joi.object({
 export const orderSchema = Joi.object({
   orderId: uuid.required(),
   customerId: uuid.required(),
-  status: Joi.string().valid('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED').required(),
+  status: Joi.string().valid(...orderStatuses).required(),
   items: Joi.array()
     .items(Joi.object({ productId: uuid.required(), quantity: integer().min(1).required(), unitPrice: integer().min(0).allow(null).required() }))
     .required()
@@ -67,7 +67,7 @@ export const customerSchema = Joi.object({
   customerId: uuid.required(),
   name: text().required(),
   email: Joi.string().email({ tlds: false }).required(),
-  status: Joi.string().valid('ACTIVE', 'INACTIVE').required(),
+  status: Joi.string().valid(...customerStatuses).required(),
   shippingAddress: address.required(),
   createdAt: timestamp.required(),
 });

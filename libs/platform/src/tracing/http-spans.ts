@@ -1,0 +1,55 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
+import type { Request, RequestHandler, Response } from 'express';
+import { tracer } from './spans';
+
+/**
+ * The HTTP server span of each request: ours, not @opentelemetry/instrumentation-http's. That
+ * instrumentation computes every attribute and binds the request's and the response's emitters
+ * (wrapping each listener body-parser and Express add) for every request, sampled or not, and
+ * the express instrumentation wraps every router layer; together they were most of what tracing
+ * cost the gateway (docs/benchmarks.md). Here a request whose trace is not sampled costs one
+ * sampling decision and one context switch; a sampled one gets the HTTP semantic attributes.
+ * The body parser keeps the caller's context across the body's stream events (raw-body binds its
+ * callback with AsyncResource), so the handlers after it still run in the request's span.
+ */
+export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler {
+  return (req, res, next) => {
+    if (options.ignore?.test(req.path)) return next();
+    const parent = req.headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+    let ctx: Context = trace.setSpan(parent, span);
+    if (span.isRecording()) {
+      span.setAttributes({
+        'http.request.method': req.method,
+        'url.path': req.path,
+        'url.scheme': req.protocol,
+        'network.peer.address': req.socket.remoteAddress,
+        'user_agent.original': req.headers['user-agent'],
+      });
+      // The span routes learn about (tagRequest) is found the way instrumentations find it.
+      ctx = setRPCMetadata(ctx, { type: RPCType.HTTP, span });
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        endServerSpan(span, req, res);
+      };
+      res.once('finish', end);
+      res.once('close', end);
+    }
+    context.with(ctx, next);
+  };
+}
+
+function endServerSpan(span: ReturnType<typeof tracer.startSpan>, req: Request, res: Response): void {
+  const route = req.route ? `${req.baseUrl}${req.route.path as string}` : undefined;
+  if (route) {
+    span.setAttribute('http.route', route);
+    span.updateName(`${req.method} ${route}`);
+  }
+  if (!res.writableFinished) span.setAttribute('http.response.aborted', true);
+  span.setAttribute('http.response.status_code', res.statusCode);
+  if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# ha.sh <command>: the production topology on this machine, as `npm run ha` runs it.
+#
+#   three RabbitMQ nodes (HA_RABBITMQ_NODES, name:amqp:management:prometheus each) clustered with
+#   `rabbitmqctl join_cluster`, and two PostgreSQL clusters (HA_POSTGRES_CLUSTERS, name:port each):
+#   a primary and a streaming standby it replicates to synchronously. Names and ports come from
+#   scripts/lib/local-env.js (haEnv); `npm run ha -- <command>` runs this with them.
+#
+#   up                  create what is missing, start everything, cluster the nodes (idempotent)
+#   down                stop the nodes and both clusters, keep their data
+#   destroy             down, then delete the nodes' directories and both clusters
+#   status              nodes, queue leaders, which cluster is the primary
+#   rabbit-kill <i>     kill -9 node i (1-3)          rabbit-stop <i>   stop node i gracefully
+#   rabbit-start <i>    start node i again             rabbit-leader <queue>  the index of its leader
+#   pg-primary          name:port of the primary      pg-kill-primary   kill -9 its postmaster
+#   pg-sync-state       the standby's sync_state as the primary sees it (sync when synchronous)
+#   pg-promote          promote the standby (it runs without a synchronous standby until pg-rejoin)
+#   pg-rejoin           rebuild the other cluster as a standby of the primary (pg_basebackup -R)
+#                       and make it synchronous again
+set -euo pipefail
+
+: "${HA_RABBITMQ_NODES:?} ${HA_POSTGRES_CLUSTERS:?} ${VHOST:?}"
+LOG_TAG=ha
+# shellcheck source=../lib/infra-lib.sh
+. "$(dirname "$0")/../lib/infra-lib.sh"
+
+# Three Erlang VMs on a small machine: schedulers that sleep instead of spinning when idle.
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="${RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS:-+sbwt none +sbwtdcpu none +sbwtdio none}"
+read -r -a NODES <<<"$HA_RABBITMQ_NODES"
+read -r -a CLUSTERS <<<"$HA_POSTGRES_CLUSTERS"
+HOST=$(hostname -s)
+
+select_node() { # i (1-based): sets the variables infra-lib's RabbitMQ helpers read
+  local spec="${NODES[$(($1 - 1))]:?no node $1}"
+  IFS=: read -r RABBITMQ_NODE AMQP_PORT MANAGEMENT_PORT PROMETHEUS_PORT <<<"$spec"
+}
+
+# --- RabbitMQ -------------------------------------------------------------------------------------
+CLUSTER_CONF='cluster_partition_handling = pause_minority'
+
+rabbit_join() { # i: joins node i to node 1's cluster unless it is in it already
+  select_node 1
+  local first="$RABBITMQ_NODE@$HOST"
+  select_node "$1"
+  if ctl cluster_status --formatter json | grep -q "\"$first\""; then return 0; fi
+  log "joining $RABBITMQ_NODE to $first"
+  # rabbitmqctl prints the node's boot warnings on stderr; they are shown only when a step fails.
+  local out
+  for step in stop_app reset "join_cluster $first" start_app "await_startup --timeout 90"; do
+    # shellcheck disable=SC2086
+    out=$(ctl $step 2>&1) || { log "rabbitmqctl $step failed: $out"; return 1; }
+  done
+}
+
+rabbit_up() {
+  rabbitmq_install
+  local i
+  for i in 1 2 3; do
+    select_node "$i"
+    rabbitmq_configure "$CLUSTER_CONF"
+  done
+  # A node that was stopped last waits for its peers on boot, so start them all before waiting.
+  for i in 1 2 3; do
+    select_node "$i"
+    if ! port_open "$AMQP_PORT"; then log "starting RabbitMQ node $RABBITMQ_NODE on port $AMQP_PORT"; rabbit_env rabbitmq-server -detached >/dev/null 2>&1 || true; fi
+  done
+  for i in 1 2 3; do
+    select_node "$i"
+    wait_for "$AMQP_PORT" 120 || { log "RabbitMQ did not open port $AMQP_PORT"; return 1; }
+    ctl await_startup --timeout 120 >/dev/null
+  done
+  rabbit_join 2
+  rabbit_join 3
+  select_node 1
+  rabbitmq_grant "$VHOST"
+}
+
+# The node's own word for its OS pid (the pid file can be stale after a crash).
+rabbit_pid() { ctl eval 'list_to_integer(os:getpid()).' 2>/dev/null || true; }
+
+rabbit_kill() {
+  select_node "$1"
+  local pid
+  pid=$(rabbit_pid)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { log "node $RABBITMQ_NODE is not running"; return 1; }
+  log "kill -9 $RABBITMQ_NODE (pid $pid)"
+  kill -9 "$pid"
+  for _ in $(seq 1 50); do port_open "$AMQP_PORT" || return 0; sleep 0.1; done
+}
+
+rabbit_leader() { # queue: prints the index (1-3) of the node that leads it
+  local node leader i
+  for i in 1 2 3; do
+    select_node "$i"
+    port_open "$AMQP_PORT" || continue
+    leader=$(ctl list_queues -p "$VHOST" name leader --no-table-headers 2>/dev/null | awk -v q="$1" '$1 == q {print $2}')
+    [ -n "$leader" ] && break
+  done
+  [ -n "${leader:-}" ] || { log "no leader found for $1"; return 1; }
+  for i in 1 2 3; do
+    select_node "$i"
+    node="$RABBITMQ_NODE@$HOST"
+    [ "$node" = "$leader" ] && { echo "$i"; return 0; }
+  done
+  return 1
+}
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+VERSION=$(newest_postgres 2>/dev/null || true)
+cluster_name() { echo "${CLUSTERS[$1]%%:*}"; }
+cluster_port() { echo "${CLUSTERS[$1]##*:}"; }
+data_dir() { echo "/var/lib/postgresql/$VERSION/$(cluster_name "$1")"; }
+conf() { pg_conftool -s "$VERSION" "$(cluster_name "$1")" set "$2" "$3"; }
+in_recovery() { as_postgres psql -p "$(cluster_port "$1")" -tAq -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null; }
+primary_index() { # the index (0/1) of the running cluster that is not in recovery
+  local i
+  for i in 0 1; do [ "$(in_recovery "$i")" = f ] && { echo "$i"; return 0; }; done
+  return 1
+}
+
+timeline() { # i: the timeline of the cluster's latest checkpoint (a promotion starts a new one)
+  as_postgres "/usr/lib/postgresql/$VERSION/bin/pg_controldata" "$(data_dir "$1")" | awk -F: "/^Latest checkpoint's TimeLineID/ {gsub(/ /, \"\", \$2); print \$2}"
+}
+
+pg_create() { # i
+  [ -n "$(cluster_by_name "$(cluster_name "$1")")" ] && return 0
+  log "creating PostgreSQL cluster $VERSION/$(cluster_name "$1") on port $(cluster_port "$1")"
+  pg_createcluster "$VERSION" "$(cluster_name "$1")" -p "$(cluster_port "$1")" >/dev/null
+  # Enough WAL kept for a standby that was away a while; hints so that pg_rewind could be used.
+  conf "$1" wal_keep_size 512MB
+  conf "$1" wal_log_hints on
+  conf "$1" synchronous_standby_names ''
+}
+
+pg_start() { # i
+  port_open "$(cluster_port "$1")" && return 0
+  log "starting PostgreSQL cluster $(cluster_name "$1") on port $(cluster_port "$1")"
+  pg_ctlcluster "$VERSION" "$(cluster_name "$1")" start
+  wait_for "$(cluster_port "$1")" 30 || { log "PostgreSQL did not open port $(cluster_port "$1")"; return 1; }
+}
+
+# Every commit waits until the standby has it (synchronous_commit = on, the default): a failover
+# loses no acknowledged commit. With no standby connected, commits wait, so a primary without one
+# (after a failover, until pg-rejoin) runs asynchronously instead.
+pg_synchronous() { # i on|off
+  conf "$1" synchronous_standby_names "$([ "$2" = on ] && echo '*' || echo '')"
+  as_postgres psql -p "$(cluster_port "$1")" -tAq -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
+}
+
+pg_make_standby() { # standby-index primary-index: replaces the standby's data with a base backup
+  local dir
+  dir=$(data_dir "$1")
+  log "rebuilding $(cluster_name "$1") as a standby of $(cluster_name "$2") (pg_basebackup -R)"
+  pg_ctlcluster "$VERSION" "$(cluster_name "$1")" stop -m immediate >/dev/null 2>&1 || true
+  rm -rf "$dir"
+  as_postgres pg_basebackup -h /var/run/postgresql -p "$(cluster_port "$2")" -D "$dir" -R -X stream -c fast >/dev/null
+  conf "$1" synchronous_standby_names ''
+  pg_start "$1"
+  for _ in $(seq 1 60); do
+    [ "$(as_postgres psql -p "$(cluster_port "$2")" -tAq -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" -ge 1 ] && break
+    sleep 0.5
+  done
+  pg_synchronous "$2" on
+}
+
+pg_up() {
+  postgres_install
+  pg_create 0
+  pg_create 1
+  local primary
+  if primary=$(primary_index); then :; else
+    # Neither runs as a primary: start the one that is not a standby; when neither is one (a
+    # failover without pg-rejoin), the one on the later timeline, i.e. the promoted one.
+    primary=0
+    if [ -f "$(data_dir 0)/standby.signal" ]; then primary=1
+    elif [ ! -f "$(data_dir 1)/standby.signal" ] && [ "$(timeline 1)" -gt "$(timeline 0)" ]; then primary=1
+    fi
+    pg_start "$primary"
+  fi
+  postgres_databases "$(cluster_port "$primary")" ''
+  local standby=$((1 - primary))
+  if [ -f "$(data_dir "$standby")/standby.signal" ]; then
+    pg_start "$standby"
+    pg_synchronous "$primary" on
+  else
+    pg_make_standby "$standby" "$primary"
+  fi
+}
+
+pg_kill_primary() {
+  local primary pid
+  primary=$(primary_index) || { log "no primary is running"; return 1; }
+  pid=$(head -1 "$(data_dir "$primary")/postmaster.pid")
+  log "kill -9 the primary $(cluster_name "$primary") (postmaster $pid)"
+  kill -9 "$pid"
+  for _ in $(seq 1 50); do port_open "$(cluster_port "$primary")" || break; sleep 0.1; done
+}
+
+pg_promote() {
+  local i
+  for i in 0 1; do
+    if [ "$(in_recovery "$i")" = t ]; then
+      log "promoting $(cluster_name "$i")"
+      conf "$i" synchronous_standby_names ''
+      as_postgres psql -p "$(cluster_port "$i")" -tAq -d postgres -c 'SELECT pg_promote(true, 60)' >/dev/null
+      return 0
+    fi
+  done
+  log "no standby to promote"
+  return 1
+}
+
+pg_rejoin() {
+  local primary
+  primary=$(primary_index) || { log "no primary is running"; return 1; }
+  pg_make_standby "$((1 - primary))" "$primary"
+}
+
+pg_down() {
+  local i
+  for i in 0 1; do
+    [ -n "$(cluster_by_name "$(cluster_name "$i")")" ] || continue
+    port_open "$(cluster_port "$i")" || continue
+    log "stopping PostgreSQL cluster $(cluster_name "$i")"
+    pg_ctlcluster "$VERSION" "$(cluster_name "$i")" stop -m fast || true
+  done
+}
+
+status() {
+  local i
+  for i in 1 2 3; do
+    select_node "$i"
+    printf 'rabbitmq %-22s amqp %s  management %s  %s\n' "$RABBITMQ_NODE" "$AMQP_PORT" "$MANAGEMENT_PORT" "$(port_open "$AMQP_PORT" && echo up || echo down)"
+  done
+  for i in 0 1; do
+    local role=down
+    case "$(in_recovery "$i")" in t) role=standby ;; f) role=primary ;; esac
+    printf 'postgres %-22s port %s  %s\n' "$(cluster_name "$i")" "$(cluster_port "$i")" "$role"
+  done
+}
+
+case "${1:-up}" in
+  up)
+    pg_up
+    rabbit_up
+    log "RabbitMQ (${NODES[*]}) and PostgreSQL (${CLUSTERS[*]}) are ready"
+    ;;
+  down)
+    for i in 3 2 1; do select_node "$i"; rabbitmq_stop; done
+    pg_down
+    ;;
+  destroy)
+    for i in 3 2 1; do select_node "$i"; rabbitmq_stop; rm -rf "$(rabbit_home)"; done
+    pg_down
+    for i in 0 1; do
+      [ -n "$(cluster_by_name "$(cluster_name "$i")")" ] && pg_dropcluster "$VERSION" "$(cluster_name "$i")"
+    done
+    log "removed the HA nodes and clusters"
+    ;;
+  status) status ;;
+  rabbit-kill) rabbit_kill "${2:?node index}" ;;
+  rabbit-stop) select_node "${2:?node index}"; rabbitmq_stop ;;
+  rabbit-start) select_node "${2:?node index}"; rabbitmq_start ;;
+  rabbit-leader) rabbit_leader "${2:?queue}" ;;
+  pg-primary) i=$(primary_index) && echo "$(cluster_name "$i"):$(cluster_port "$i")" ;;
+  pg-sync-state) i=$(primary_index) && as_postgres psql -p "$(cluster_port "$i")" -tAq -d postgres -c 'SELECT sync_state FROM pg_stat_replication' ;;
+  pg-kill-primary) pg_kill_primary ;;
+  pg-promote) pg_promote ;;
+  pg-rejoin) pg_rejoin ;;
+  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+esac

@@ -1,0 +1,49 @@
+// npm run test:ha: the fault scenarios of the HA topology (tests/ha) on the nodes and clusters of
+// npm run ha, which this starts (and stops again unless KEEP_INFRA=1); then reports/ha.md.
+//   npm run test:ha -- -t 'rolling restart'      one scenario (jest's own filter)
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import steps from '../lib/steps.js';
+import localEnv from '../lib/local-env.js';
+import ports from '../lib/ports.js';
+
+const { root, say } = steps;
+const report = path.join(root, 'reports', 'ha.jsonl');
+const ha = (...args) => spawnSync('bash', [path.join(root, 'scripts', 'ha', 'ha.sh'), ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...localEnv.haEnv() } }).status;
+
+// The scenarios kill and restart the nodes npm run ha uses: not while it runs.
+if ((await ports.takenPorts({ 'npm run ha gateway': 3100 })).length > 0) {
+  process.stderr.write('npm run ha is running (port 3100): stop it first, the HA scenarios take its nodes down.\n');
+  process.exit(1);
+}
+
+steps.ensureDependencies();
+steps.build();
+say('starting the HA topology (scripts/ha/ha.sh up)');
+if (ha('up') !== 0) process.exit(1);
+let result;
+try {
+  steps.migrate('ha');
+  rmSync(report, { force: true });
+  say('running the HA fault scenarios');
+  result = spawnSync(path.join(root, 'node_modules', '.bin', 'jest'), ['-c', 'jest.ha.config.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+} finally {
+  if (!process.env.KEEP_INFRA) ha('down');
+}
+
+const rows = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const cell = (v) => (v === null || v === undefined ? '–' : String(v));
+const table = [
+  '| scenario | requests | accepted | refused | unknown | lost | duplicated | oversold | confirmed | rejected | recovery s |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map((r) => `| ${r.scenario} | ${r.requests} | ${r.accepted} | ${r.refused} | ${r.unknown} | ${r.lost} | ${r.duplicated} | ${r.oversold + r.stockMismatches} | ${r.confirmed} | ${r.rejected} | ${cell(r.recoverySeconds)} |`),
+].join('\n');
+writeFileSync(
+  path.join(root, 'reports', 'ha.md'),
+  `# HA fault scenarios\n\nProduced by \`npm run test:ha\` on ${new Date().toISOString()} (${os.cpus().length} cores, Node ${process.version}); ` +
+    `jest exit code ${result.status}.\n\n${table}\n`,
+);
+say(`results written to reports/ha.md (${rows.length} scenarios)`);
+process.exit(result.status ?? 1);
