@@ -32,6 +32,8 @@ export class BrokerConnection {
   private blocked = false;
   private attempt = 0;
   private timer?: NodeJS.Timeout;
+  /** A connect (with its setups) is under way; it alone decides what happens if it fails. */
+  private connecting = false;
   private readonly waiters: Array<() => void> = [];
   private readonly urls: readonly string[];
   /** The node connected to, or to try next. */
@@ -95,7 +97,8 @@ export class BrokerConnection {
   }
 
   private async connect(): Promise<void> {
-    if (this.closing) return;
+    if (this.closing || this.connecting) return;
+    this.connecting = true;
     const { logger, name } = this.options;
     const url = this.urls[this.node];
     try {
@@ -117,7 +120,10 @@ export class BrokerConnection {
       this.connection = connection;
       this.blocked = false;
       for (const setup of this.setups) await setup(connection);
+      // Closed while the setups ran (a setup need not fail for that): start over.
+      if (this.connection !== connection) throw new Error('the connection closed during its setup');
       this.attempt = 0;
+      this.connecting = false;
       logger.info(this.urls.length > 1 ? { node: redact(url) } : {}, 'broker connected');
       this.waiters.splice(0).forEach((resolve) => resolve());
     } catch (err) {
@@ -125,6 +131,7 @@ export class BrokerConnection {
       const connection = this.connection;
       this.connection = undefined;
       await connection?.close().catch(() => undefined);
+      this.connecting = false;
       this.scheduleReconnect();
     }
   }
@@ -134,17 +141,26 @@ export class BrokerConnection {
     this.connection = undefined;
     if (this.closing) return;
     this.options.logger.warn('broker connection closed, reconnecting');
-    this.scheduleReconnect();
+    // A connection that closes during its own setups is the running connect's to retry: two
+    // reconnects would open two connections, and the components' channels on the one they no
+    // longer track would keep taking deliveries that nobody settles.
+    if (!this.connecting) this.scheduleReconnect();
   }
 
-  /** The next node, right away while some node has not failed yet in this round, else after a backoff. */
+  /**
+   * The next node, right away while some node has not failed yet in this round, else after a
+   * backoff. At most one reconnect waits at a time.
+   */
   private scheduleReconnect(): void {
-    if (this.closing) return;
+    if (this.closing || this.timer !== undefined) return;
     const max = this.options.maxBackoffMs ?? 5000;
     this.node = (this.node + 1) % this.urls.length;
     const rounds = Math.floor(this.attempt / this.urls.length);
     const delay = this.attempt % this.urls.length === this.urls.length - 1 || this.urls.length === 1 ? Math.min(max, 200 * 2 ** rounds) : 50;
     this.attempt += 1;
-    this.timer = setTimeout(() => void this.connect(), delay * (0.5 + Math.random() / 2));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.connect();
+    }, delay * (0.5 + Math.random() / 2));
   }
 }

@@ -39,7 +39,9 @@ interface Pending {
  * Publishes persistent messages and resolves only when the broker confirmed them. Many publishes
  * stay in flight at once; a nack, a return (unroutable with mandatory), a closed channel, a
  * blocked connection or a timeout all reject, so a caller never reports success for a message
- * the broker did not take.
+ * the broker did not take. The rejection says whether the message may still exist: `unavailable`
+ * (service-unavailable) only when it never left this process or came back returned, `unconfirmed`
+ * (publish-unconfirmed) for everything that happens after it was written.
  */
 export class ConfirmPublisher {
   private channel?: ConfirmChannel;
@@ -89,12 +91,18 @@ export class ConfirmPublisher {
         headers,
       };
       try {
+        // Past this call the bytes may have reached the broker, so every failure reported from
+        // here on is "unconfirmed", never a refusal: amqplib fails the callbacks of a closed channel
+        // (a cut connection whose confirms were lost with it) before our own close handler runs,
+        // and a nack only says the broker refuses responsibility (a queue that died after writing
+        // the message may still deliver it).
         channel.publish(exchange, routingKey, encode(body), properties, (err) => {
-          if (err) return this.settle(key, unavailable('The message broker refused the message', err));
+          if (err) return this.settle(key, unconfirmed(err.message === 'message nacked' ? 'The message broker nacked the message' : 'The broker connection closed before confirming', err));
           if (this.takeReturned(options.messageId)) return this.settle(key, unavailable(`No queue is bound for ${routingKey}`));
           this.settle(key);
         });
       } catch (err) {
+        // amqplib throws before writing a frame (a closed channel): nothing left.
         this.settle(key, unavailable('The message broker is not reachable', err));
       }
     });

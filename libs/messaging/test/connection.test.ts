@@ -1,6 +1,6 @@
 import type { ChannelModel } from 'amqplib';
 import { BrokerConnection, ConfirmPublisher, deadLetterQueue, declareWorkQueue, retryDelaysMs, retryQueue, retryTier } from '@shop/messaging';
-import { quietLogger, rawConnection, startTcpProxy, testInfrastructure, waitFor } from '@shop/test-kit';
+import { BROKER_URL, quietLogger, rawConnection, sleep, startTcpProxy, testInfrastructure, waitFor } from '@shop/test-kit';
 
 // The generic messaging mechanics against the real broker, reached through a TCP proxy that can
 // cut connections or stall them.
@@ -32,6 +32,37 @@ describe('BrokerConnection', () => {
   });
 });
 
+describe('BrokerConnection when a connection closes during its setup', () => {
+  it('when the connection is cut while a setup runs on it, then one new connection is opened, not two', async () => {
+    const proxy = await startTcpProxy(rabbitmq.port);
+    const broker = new BrokerConnection({ url: viaProxy(proxy.port), name: 'reconnect-once-test', logger: quietLogger(), maxBackoffMs: 200 });
+    const connections: ChannelModel[] = [];
+    try {
+      // The second connection's setup is still at work when the cut comes, and then fails as a
+      // setup does on a closed connection: the close and the failed setup both ask to reconnect.
+      await broker.use(async (connection) => {
+        connections.push(connection);
+        if (connections.length !== 2) return;
+        await new Promise((resolve) => connection.once('close', resolve));
+        await connection.createChannel();
+      });
+      await broker.start();
+      proxy.cutAll();
+      await waitFor(() => connections.length === 2, { timeoutMs: 10_000, what: 'a second connection in its setup' });
+
+      proxy.cutAll();
+      await waitFor(() => connections.length >= 3 && broker.isConnected, { timeoutMs: 10_000, what: 'reconnected' });
+      await sleep(1500); // several backoffs: a second reconnect would have connected by now
+
+      expect(connections.length).toBe(3);
+    } finally {
+      await broker.close();
+      await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
+      await proxy.close();
+    }
+  });
+});
+
 describe('ConfirmPublisher', () => {
   it('when the broker stops answering, then a publish fails with 503 after its timeout instead of hanging', async () => {
     const proxy = await startTcpProxy(rabbitmq.port);
@@ -52,6 +83,53 @@ describe('ConfirmPublisher', () => {
       proxy.stall(false);
       await broker.close();
       await proxy.close();
+    }
+  });
+});
+
+describe('ConfirmPublisher when a confirm is lost', () => {
+  it('when the broker took the message but the connection is cut before its confirm came back, then the publish fails as publish-unconfirmed, not as a refusal', async () => {
+    const proxy = await startTcpProxy(rabbitmq.port);
+    const broker = new BrokerConnection({ url: viaProxy(proxy.port), name: 'confirm-lost-test', logger: quietLogger(), maxBackoffMs: 200 });
+    const publisher = new ConfirmPublisher(broker, quietLogger(), 30_000);
+    const direct = await rawConnection();
+    try {
+      const channel = await direct.createChannel();
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await publisher.start();
+      await broker.start();
+      // The publish reaches the broker; its confirm is dropped on the way back.
+      proxy.stall(true, 'from-target');
+
+      const outcome = publisher.publish('', queue, { n: 1 }, { messageId: 'confirm-lost', type: 'test', mandatory: true });
+      outcome.catch(() => undefined);
+      await waitFor(async () => (await channel.checkQueue(queue)).messageCount === 1, { timeoutMs: 10_000, what: 'the message queued' });
+      proxy.cutAll();
+      proxy.stall(false);
+
+      await expect(outcome).rejects.toMatchObject({ status: 503, code: 'publish-unconfirmed' });
+      const queued = await channel.get(queue, { noAck: true });
+      expect(queued && queued.properties.messageId).toBe('confirm-lost');
+    } finally {
+      proxy.stall(false);
+      await publisher.close();
+      await broker.close();
+      await proxy.close();
+      await direct.close();
+    }
+  });
+
+  it('when the channel is already gone, then a publish is refused as service-unavailable: nothing left', async () => {
+    const broker = new BrokerConnection({ url: BROKER_URL, name: 'publisher-closed-test', logger: quietLogger() });
+    const publisher = new ConfirmPublisher(broker, quietLogger(), 2000);
+    try {
+      await publisher.start();
+      await broker.start();
+      await publisher.close();
+
+      await expect(publisher.publish('', 'nowhere', { n: 1 }, { messageId: 'never-sent', type: 'test' })).rejects.toMatchObject({ status: 503, code: 'service-unavailable' });
+    } finally {
+      await broker.close();
     }
   });
 });

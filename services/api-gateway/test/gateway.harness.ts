@@ -103,16 +103,21 @@ export async function metricValue(http: ReturnType<typeof request>, name: string
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
+/** The commands of a PlaceOrder message (itself one) or of a PlaceOrders message; none if unreadable. */
+export const commandsOf = (message: ConsumeMessage): Array<{ orderId: string; customerId: string }> => {
+  try {
+    const body = JSON.parse(message.content.toString('utf8'));
+    const commands = message.properties.type === 'PlaceOrders' ? body?.commands : [body];
+    return Array.isArray(commands) ? commands.filter((c) => c && typeof c === 'object') : [];
+  } catch {
+    return [];
+  }
+};
+
 /**
  * Consumes the place-order queue from a channel the test owns and keeps only the messages it
  * asks for; anything else (another suite's commands) is held unacked and requeued on close.
  */
-/** A PlaceOrder message keyed by the order id, or a PlaceOrders message holding its command. */
-const carries = (message: ConsumeMessage, orderId: string): boolean =>
-  message.properties.messageId === orderId ||
-  (message.properties.type === 'PlaceOrders' &&
-    (JSON.parse(message.content.toString('utf8')) as { commands: Array<{ orderId: string }> }).commands.some((c) => c.orderId === orderId));
-
 export async function tapPlaceOrderQueue() {
   const connection: ChannelModel = await amqp.connect(brokerUrl);
   const channel: Channel = await connection.createChannel();
@@ -131,22 +136,25 @@ export async function tapPlaceOrderQueue() {
   );
 
   return {
-    async take(orderId: string, timeoutMs = 5000): Promise<ConsumeMessage> {
+    /** The message carrying this order's command. */
+    take(orderId: string, timeoutMs = 5000): Promise<ConsumeMessage> {
+      return this.takeWhere((c) => c.orderId === orderId, `the command for ${orderId}`, timeoutMs);
+    },
+    /** The first message carrying a command that matches. */
+    async takeWhere(match: (command: { orderId: string; customerId: string }) => boolean, what: string, timeoutMs = 5000): Promise<ConsumeMessage> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const before = takenWithOthers.get(orderId);
+        const before = [...new Set(takenWithOthers.values())].find((m) => commandsOf(m).some(match));
         if (before) return before;
-        const index = seen.findIndex((m) => carries(m, orderId));
+        const index = seen.findIndex((m) => commandsOf(m).some(match));
         if (index >= 0) {
           const [message] = seen.splice(index, 1);
           channel.ack(message);
-          if (message.properties.type === 'PlaceOrders') {
-            for (const { orderId: id } of (JSON.parse(message.content.toString('utf8')) as { commands: Array<{ orderId: string }> }).commands) takenWithOthers.set(id, message);
-          }
+          if (message.properties.type === 'PlaceOrders') for (const { orderId: id } of commandsOf(message)) takenWithOthers.set(id, message);
           return message;
         }
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no command for ${orderId} within ${timeoutMs} ms`);
+        if (left <= 0) throw new Error(`no message with ${what} within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiters.push(() => (clearTimeout(timer), resolve()));

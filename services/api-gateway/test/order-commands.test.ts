@@ -80,7 +80,9 @@ describe('PlaceOrder commands on the wire', () => {
     });
   });
 
-  it('when the broker nacks the message, then every order in it is refused with 503', async () => {
+  // A nack only says the broker refuses responsibility for the message, not that no queue holds it:
+  // the client must ask again with its key (publish-unconfirmed), never take it as a refusal.
+  it('when the broker nacks the message, then every order in it gets 503 publish-unconfirmed', async () => {
     // A policy makes the place-order queue full and refusing: the broker nacks what is routed to it.
     setRejectPolicy(true);
     try {
@@ -89,10 +91,9 @@ describe('PlaceOrder commands on the wire', () => {
       const results = await Promise.allSettled([orderCommands.placeOrder(command()), orderCommands.placeOrder(command())]);
 
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-      expect(results.map((r) => (r as PromiseRejectedResult).reason.status)).toEqual([503, 503]);
-      expect(results.map((r) => (r as PromiseRejectedResult).reason.message)).toEqual([
-        'The message broker refused the message',
-        'The message broker refused the message',
+      expect(results.map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+        expect.objectContaining({ status: 503, code: 'publish-unconfirmed', message: 'The message broker nacked the message' }),
+        expect.objectContaining({ status: 503, code: 'publish-unconfirmed', message: 'The message broker nacked the message' }),
       ]);
     } finally {
       setRejectPolicy(false);

@@ -91,6 +91,18 @@ export async function queueStats(vhost: string, queue: string): Promise<{ redeli
   return { redeliver: body.message_stats?.redeliver ?? 0, messages: body.messages ?? 0 };
 }
 
+/**
+ * What the broker holds for the vhost's connections: per connection, its name and per channel the
+ * consumers and unacked messages. Kept with a run that lost orders, to tell a consumer that holds
+ * deliveries it never settles from one that is not consuming at all.
+ */
+export async function brokerChannels(vhost: string): Promise<unknown> {
+  const response = await fetch(`http://127.0.0.1:${rabbitmq.managementPort}/api/vhosts/${encodeURIComponent(vhost)}/channels?columns=name,connection_details.name,consumer_count,messages_unacknowledged,number`, {
+    headers: { authorization: `Basic ${Buffer.from('platform:platform-dev').toString('base64')}` },
+  });
+  return response.json();
+}
+
 /** Publishes PlaceOrders messages straight to the work queue, as a producer other than the gateway would. */
 export async function publishPlaceOrders(messages: unknown[][]): Promise<string[]> {
   const connection = await amqp.connect(BROKER_URL);

@@ -24,6 +24,7 @@ async function withDb<T>(service: string, work: (db: Client) => Promise<T>, prof
 
 export interface OrderRow {
   id: string;
+  customer_id: string;
   status: string;
   items: Array<{ productId: string; quantity: number }>;
   updated_at: Date;
@@ -32,7 +33,7 @@ export interface OrderRow {
 export const ordersOf = (customerIds: string[], profile: Profile = 'test') =>
   withDb(
     'order-management',
-    async (db) => (await db.query<OrderRow>(`SELECT id, status, items, updated_at FROM orders WHERE customer_id = ANY($1::uuid[])`, [customerIds])).rows,
+    async (db) => (await db.query<OrderRow>(`SELECT id, customer_id, status, items, updated_at FROM orders WHERE customer_id = ANY($1::uuid[])`, [customerIds])).rows,
     profile,
   );
 
@@ -58,7 +59,16 @@ export interface Reconciliation {
   notTerminal: number;
   confirmed: number;
   rejected: number;
+  /**
+   * For each order no accepted request accounts for: the answers to the requests of its customer
+   * that carried the same items and were not accepted (what the client was told instead).
+   */
+  unaccounted: Array<{ orderId: string; status: string; answers: Array<Pick<RequestRecord, 'outcome' | 'status' | 'code' | 'sentAt' | 'answeredAt'>> }>;
 }
+
+const lineKey = (lines: Array<{ productId: string; quantity: number }>) =>
+  lines.map((l) => `${l.productId}x${l.quantity}`).sort().join(',');
+const sameItems = (a: Array<{ productId: string; quantity: number }>, b: Array<{ productId: string; quantity: number }>) => lineKey(a) === lineKey(b);
 
 /**
  * lost: accepted ids with no terminal order; duplicated: orders of the run's customers that no
@@ -97,5 +107,14 @@ export async function reconcile(records: RequestRecord[], customerIds: string[],
     notTerminal: rows.filter((r) => !terminal.has(r.status)).length,
     confirmed: rows.filter((r) => r.status === 'CONFIRMED').length,
     rejected: rows.filter((r) => r.status === 'REJECTED').length,
+    unaccounted: rows
+      .filter((r) => !acceptedIds.has(r.id))
+      .map((r) => ({
+        orderId: r.id,
+        status: r.status,
+        answers: records
+          .filter((q) => q.outcome !== 'accepted' && customerIds[q.customer] === r.customer_id && sameItems(q.body.items, r.items))
+          .map(({ outcome, status, code, sentAt, answeredAt }) => ({ outcome, status, code, sentAt, answeredAt })),
+      })),
   };
 }

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Api, startPlatform, type PlatformOptions, type RunningPlatform, tokenFor } from '@shop/test-kit';
+import { Api, startPlatform, testInfrastructure, type PlatformOptions, type RunningPlatform, tokenFor } from '@shop/test-kit';
+import { brokerChannels } from './actions';
 import { reconcile, ordersOf, type Reconciliation } from './reconcile';
 import { resolveUnknown, runTraffic, type RequestRecord } from './traffic';
 
@@ -30,6 +31,11 @@ export interface Scenario {
 
 export interface ScenarioResult extends Reconciliation {
   scenario: string;
+  /** Orders a second the traffic was sent at. */
+  rate: number;
+  /** Which of the repeated runs of this scenario (npm run test:faults -- --repeat N). */
+  run: number;
+  runs: number;
   recoverySeconds: number | null;
   restarts: number;
 }
@@ -40,16 +46,18 @@ const faultSuiteEnv = {
   RPC_TIMEOUT_MS: '1500',
   PUBLISH_TIMEOUT_MS: '2000',
   SHUTDOWN_GRACE_MS: '8000',
-  LOG_LEVEL: 'error',
+  LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'error',
 };
 
 const reportFile = path.resolve(__dirname, '../../../reports/faults.jsonl');
+const outputDir = path.resolve(__dirname, '../../../reports/faults-output');
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /**
  * Runs traffic against a fresh platform, injects the fault, then reconciles what every request's
  * sender knows against the databases once the system is idle.
  */
-export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, repetition = { run: 1, runs: 1 }): Promise<ScenarioResult> {
   const prepared = (await scenario.prepare?.()) ?? {};
   const options: PlatformOptions = { ...scenario.platform, ...prepared };
   const platform = await startPlatform({ ...options, env: { ...options.env, '*': { ...faultSuiteEnv, ...options.env?.['*'] } } });
@@ -77,13 +85,20 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const firstAfter = records.filter((r) => r.sentAt >= faultEnd && r.orderId && settledAt.has(r.orderId)).sort((a, b) => a.sentAt - b.sentAt)[0];
     const row: ScenarioResult = {
       scenario: scenario.name,
+      rate: scenario.rate,
+      ...repetition,
       ...result,
       recoverySeconds: firstAfter ? Math.round((settledAt.get(firstAfter.orderId!)! - faultEnd) / 100) / 10 : null,
       restarts: [...platform.supervisor.children.keys()].reduce((sum: number, name: string) => sum + platform.supervisor.exits(name), 0),
     };
     const report = scenario.report ?? reportFile;
     mkdirSync(path.dirname(report), { recursive: true });
+    mkdirSync(outputDir, { recursive: true });
     appendFileSync(report, `${JSON.stringify(row)}\n`);
+    // The services' own words for each run (errors only, unless FAULTS_LOG_LEVEL says more): a
+    // rare failure in a long loop is read here.
+    const held = row.lost > 0 || row.notTerminal > 0 ? `\n--- broker channels after the run ---\n${JSON.stringify(await brokerChannels(testInfrastructure.rabbitmq.vhost).catch((err: Error) => err.message), null, 1)}\n` : '';
+    writeFileSync(path.join(outputDir, `${slug(scenario.name)}-run${repetition.run}.log`), platform.output() + held);
     return row;
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- service output ---\n${platform.output().slice(-3000)}`);
@@ -95,10 +110,13 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 
 /** The promise: nothing lost, nothing duplicated, nothing oversold, every order final. */
 export function expectKeptPromise(result: ScenarioResult): void {
-  expect({ scenario: result.scenario, lost: result.lost, duplicated: result.duplicated, oversold: result.oversold, stockMismatches: result.stockMismatches, notTerminal: result.notTerminal }).toEqual({
+  // unaccounted shows, for an order no accepted request explains, what its client was told.
+  const { scenario, lost, duplicated, unaccounted, oversold, stockMismatches, notTerminal } = result;
+  expect({ scenario, lost, duplicated, unaccounted, oversold, stockMismatches, notTerminal }).toEqual({
     scenario: result.scenario,
     lost: 0,
     duplicated: 0,
+    unaccounted: [],
     oversold: 0,
     stockMismatches: 0,
     notTerminal: 0,

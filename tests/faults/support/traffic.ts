@@ -8,6 +8,8 @@ export interface RequestRecord {
   body: { items: Array<{ productId: string; quantity: number }> };
   outcome: Outcome;
   status?: number;
+  /** The problem's code of an error answer. */
+  code?: string;
   orderId?: string;
   sentAt: number;
   answeredAt: number;
@@ -61,10 +63,11 @@ export async function send(baseUrl: string, token: string, key: string, body: un
       signal: AbortSignal.timeout(timeoutMs),
     });
     const reply = (await response.json().catch(() => ({}))) as { orderId?: string; code?: string };
-    // A 503 is a refusal only when the gateway knows nothing was published.
-    const definite = response.status < 500 || (response.status === 503 && reply.code !== 'publish-unconfirmed');
+    // A 503 is a refusal only when the gateway says which one and it is not publish-unconfirmed
+    // (a body lost on the way says nothing).
+    const definite = response.status < 500 || (response.status === 503 && reply.code !== undefined && reply.code !== 'publish-unconfirmed');
     const outcome: Outcome = response.status === 202 ? 'accepted' : definite ? 'refused' : 'unknown';
-    return { outcome, status: response.status, orderId: reply.orderId };
+    return { outcome, status: response.status, code: reply.code, orderId: reply.orderId };
   } catch {
     return { outcome: 'unknown' as const };
   }
