@@ -258,7 +258,8 @@ describe('a probe the service does not answer', () => {
       const wanted = (d: any): boolean =>
         (d.kind === 'Deployment' || d.kind === 'ConfigMap') ? d.metadata.name === `${name}-api-gateway` : d.kind === 'ServiceAccount' || (d.kind === 'Secret' && !d.metadata.name.includes('-db-'));
       const docs = parseAllDocuments(rendered).map((d) => d.toJSON()).filter((d) => d && wanted(d));
-      expect(docs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Secret', 'Secret', 'ServiceAccount']);
+      // The gateway's Secrets: the broker's credentials, the order-id key and the dev token secret of this overlay.
+      expect(docs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Secret', 'Secret', 'Secret', 'ServiceAccount']);
       runOk(kubectlBin(), ['-n', NS, 'apply', '-f', '-'], docs.map((d) => stringify(d)).join('---\n'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
