@@ -51,34 +51,32 @@ function nemeses(proxy: () => Awaited<ReturnType<typeof startTcpProxy>>): Nemesi
       return { held: 0 };
     },
   });
+  /** A fault that holds for a random while in [minMs, maxMs], then heals, whatever happened meanwhile. */
+  const held = (name: string, minMs: number, maxMs: number, breakIt: (platform: RunningPlatform) => () => void): Nemesis => ({
+    name,
+    run: async (platform, random) => {
+      const heal = breakIt(platform);
+      try {
+        return await holdFor(between(random, minMs, maxMs));
+      } finally {
+        heal();
+      }
+    },
+  });
   return [
     kill('order-management'),
     kill('inventory-service'),
     kill('customer-service'),
     kill('api-gateway'),
-    {
-      name: 'SIGSTOP order-management',
-      run: async (platform, random) => {
-        const pid = platform.pid('order-management')!;
-        process.kill(pid, 'SIGSTOP');
-        try {
-          return await holdFor(between(random, 1000, 6000));
-        } finally {
-          process.kill(pid, 'SIGCONT');
-        }
-      },
-    },
-    {
-      name: 'RabbitMQ stopped',
-      run: async (_platform, random) => {
-        stopBroker();
-        try {
-          return await holdFor(between(random, 500, 4000));
-        } finally {
-          startBroker();
-        }
-      },
-    },
+    held('SIGSTOP order-management', 1000, 6000, (platform) => {
+      const pid = platform.pid('order-management')!;
+      process.kill(pid, 'SIGSTOP');
+      return () => process.kill(pid, 'SIGCONT');
+    }),
+    held('RabbitMQ stopped', 500, 4000, () => {
+      stopBroker();
+      return startBroker;
+    }),
     {
       name: 'Postgres restarted (immediate)',
       run: async () => {
@@ -86,41 +84,22 @@ function nemeses(proxy: () => Awaited<ReturnType<typeof startTcpProxy>>): Nemesi
         return { held: 0 };
       },
     },
-    {
-      name: 'broker memory alarm',
-      run: async (_platform, random) => {
-        memoryAlarm(true);
-        try {
-          return await holdFor(between(random, 1000, 5000));
-        } finally {
-          memoryAlarm(false);
-        }
-      },
-    },
-    {
-      name: 'broker connections cut and stalled',
-      run: async (_platform, random) => {
+    held('broker memory alarm', 1000, 5000, () => {
+      memoryAlarm(true);
+      return () => memoryAlarm(false);
+    }),
+    held('broker connections cut and stalled', 500, 5000, () => {
+      proxy().cutAll();
+      proxy().stall(true);
+      return () => {
         proxy().cutAll();
-        proxy().stall(true);
-        try {
-          return await holdFor(between(random, 500, 5000));
-        } finally {
-          proxy().cutAll();
-          proxy().stall(false);
-        }
-      },
-    },
-    {
-      name: 'orders database disk full',
-      run: async (_platform, random) => {
-        fillDisk();
-        try {
-          return await holdFor(between(random, 1000, 6000));
-        } finally {
-          freeDisk();
-        }
-      },
-    },
+        proxy().stall(false);
+      };
+    }),
+    held('orders database disk full', 1000, 6000, () => {
+      fillDisk();
+      return freeDisk;
+    }),
   ];
 }
 
