@@ -22,8 +22,7 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'stop' || command === '--down') process.exit(ha('destroy'));
 if (command) process.exit(ha(command, ...rest));
 
-// Beside npm start's 3000-3003, so both can run at once.
-const haPorts = { 'api-gateway': 3100, 'order-management': 3101, 'customer-service': 3102, 'inventory-service': 3103 };
+const haPorts = haInfrastructure.servicePorts;
 const taken = await ports.takenPorts(haPorts);
 if (taken.length > 0) {
   process.stderr.write(`Ports ${taken.map(([name, port]) => `${port} (${name})`).join(', ')} already in use: is npm run ha running elsewhere?\n`);

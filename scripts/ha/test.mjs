@@ -14,8 +14,9 @@ const report = path.join(root, 'reports', 'ha.jsonl');
 const ha = (...args) => spawnSync('bash', [path.join(root, 'scripts', 'ha', 'ha.sh'), ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...localEnv.haEnv() } }).status;
 
 // The scenarios kill and restart the nodes npm run ha uses: not while it runs.
-if ((await ports.takenPorts({ 'npm run ha gateway': 3100 })).length > 0) {
-  process.stderr.write('npm run ha is running (port 3100): stop it first, the HA scenarios take its nodes down.\n');
+const gatewayPort = localEnv.haInfrastructure.servicePorts['api-gateway'];
+if ((await ports.takenPorts({ 'npm run ha gateway': gatewayPort })).length > 0) {
+  process.stderr.write(`npm run ha is running (port ${gatewayPort}): stop it first, the HA scenarios take its nodes down.\n`);
   process.exit(1);
 }
 

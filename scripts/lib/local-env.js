@@ -48,15 +48,23 @@ const infrastructure = {
  * The production topology on this machine (npm run ha, scripts/ha/ha.sh): three clustered RabbitMQ
  * nodes and a PostgreSQL primary with a synchronous standby. Its ports collide with neither the dev
  * profile (5672, 5432) nor a test slot (5682 + 1000 × n, 5442 + 1000 × n, 15682/15702 + 1000 × n).
+ * PLATFORM_TEST_SLOT=n gives a second HA topology its own node names, clusters and ports (+1000 × n).
  */
-const haInfrastructure = {
-  rabbitmq: {
-    nodes: [1, 2, 3].map((i) => ({ node: `order-platform-ha-${i}`, port: 5709 + i, managementPort: 15709 + i, prometheusPort: 15719 + i })),
-    vhost: 'platform-ha',
-  },
-  // Either cluster can be the primary: a failover swaps them, the services find the primary.
-  postgres: { clusters: [{ cluster: 'platform-ha-a', port: 5450 }, { cluster: 'platform-ha-b', port: 5451 }], databaseSuffix: '' },
-};
+function haTopology(slot) {
+  const offset = slot * 1000;
+  const tag = slot === 0 ? 'ha' : `ha${slot}`;
+  return {
+    rabbitmq: {
+      nodes: [1, 2, 3].map((i) => ({ node: `order-platform-${tag}-${i}`, port: 5709 + i + offset, managementPort: 15709 + i + offset, prometheusPort: 15719 + i + offset })),
+      vhost: 'platform-ha',
+    },
+    // Either cluster can be the primary: a failover swaps them, the services find the primary.
+    postgres: { clusters: [{ cluster: `platform-${tag}-a`, port: 5450 + offset }, { cluster: `platform-${tag}-b`, port: 5451 + offset }], databaseSuffix: '' },
+    // The services' HTTP ports, beside npm start's 3000-3003 so both can run at once.
+    servicePorts: { 'api-gateway': 3100 + offset, 'order-management': 3101 + offset, 'customer-service': 3102 + offset, 'inventory-service': 3103 + offset },
+  };
+}
+const haInfrastructure = haTopology(Number(process.env.PLATFORM_TEST_SLOT ?? 0));
 
 /** The environment scripts/ha/ha.sh reads: the nodes as name:amqp:management:prometheus, the clusters as name:port. */
 const haEnv = () => ({
