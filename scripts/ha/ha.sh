@@ -14,6 +14,7 @@
 #   rabbit-start <i>    start node i again             rabbit-leader <queue>  the index of its leader
 #   pg-primary          name:port of the primary      pg-kill-primary   kill -9 its postmaster
 #   pg-sync-state       the standby's sync_state as the primary sees it (sync when synchronous)
+#   pg-sync on|off      make the primary wait for the standby (on), or not (off: asynchronous)
 #   pg-promote          promote the standby (it runs without a synchronous standby until pg-rejoin)
 #   pg-rejoin           rebuild the other cluster as a standby of the primary (pg_basebackup -R)
 #                       and make it synchronous again
@@ -264,8 +265,9 @@ case "${1:-up}" in
   rabbit-leader) rabbit_leader "${2:?queue}" ;;
   pg-primary) i=$(primary_index) && echo "$(cluster_name "$i"):$(cluster_port "$i")" ;;
   pg-sync-state) i=$(primary_index) && as_postgres psql -p "$(cluster_port "$i")" -tAq -d postgres -c 'SELECT sync_state FROM pg_stat_replication' ;;
+  pg-sync) i=$(primary_index) && pg_synchronous "$i" "${2:?on or off}" ;;
   pg-kill-primary) pg_kill_primary ;;
   pg-promote) pg_promote ;;
   pg-rejoin) pg_rejoin ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac

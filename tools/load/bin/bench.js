@@ -1,8 +1,21 @@
 #!/usr/bin/env node
 // npm run bench: builds, makes sure RabbitMQ, Postgres and the test databases are migrated, then
 // runs the compiled benchmark (which starts its own services npm-free). Node built-ins only here.
+// With --topology ha it also starts npm run ha's nodes and clusters and migrates their databases.
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
 const steps = require('../../../scripts/lib/steps.js');
+const { haEnv } = require('../../../scripts/lib/local-env.js');
 
 const argv = process.argv.slice(2);
-if (!argv.includes('--help') && !argv.includes('-h')) steps.prepare({ profile: 'test', withSeed: false });
+const topology = argv.find((a, i) => argv[i - 1] === '--topology') ?? argv.find((a) => a.startsWith('--topology='))?.slice(11);
+if (!argv.includes('--help') && !argv.includes('-h')) {
+  steps.prepare({ profile: 'test', withSeed: false });
+  if (topology === 'ha') {
+    steps.say('starting the HA topology (scripts/ha/ha.sh up)');
+    const ha = spawnSync('bash', [path.join(steps.root, 'scripts', 'ha', 'ha.sh'), 'up'], { stdio: 'inherit', env: { ...process.env, ...haEnv() } });
+    if (ha.status !== 0) throw new Error('scripts/ha/ha.sh up failed (npm run ha -- stop removes what it created)');
+    steps.migrate('ha');
+  }
+}
 require('../dist/bench.main.js');

@@ -4,6 +4,8 @@ import path from 'node:path';
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export type Profile = 'dev' | 'test';
+/** What the load tool can start services on: the test profile, or the HA topology of npm run ha. */
+export type SpawnProfile = 'test' | 'ha';
 export type ServiceName = 'api-gateway' | 'order-management' | 'customer-service' | 'inventory-service';
 
 interface Infrastructure {
@@ -11,14 +13,21 @@ interface Infrastructure {
   postgres: { cluster: string; port: number };
 }
 
+export interface HaInfrastructure {
+  rabbitmq: { nodes: Array<{ node: string; port: number }>; vhost: string };
+  postgres: { clusters: Array<{ cluster: string; port: number }> };
+}
+
 interface LocalEnv {
   services: ServiceName[];
   infrastructure: Record<Profile, Infrastructure>;
+  haInfrastructure: HaInfrastructure;
+  haEnv(): Record<string, string>;
   defaultPorts: Record<ServiceName, number>;
   devIdentity: { signDevToken(claims: { sub: string; role: 'customer' | 'admin'; expiresIn?: number }): Promise<string> };
   serviceEnv(
     service: ServiceName,
-    options?: { profile?: Profile; ports?: Record<string, number>; extra?: Record<string, string> },
+    options?: { profile?: Profile | 'ha'; ports?: Record<string, number>; extra?: Record<string, string> },
   ): Record<string, string>;
 }
 

@@ -1,9 +1,19 @@
 import { parseArgs } from 'node:util';
 import type { ProgressMode } from '../load/progress';
 
+export type BenchTopology = 'single' | 'ha';
+
 export interface BenchArgs {
+  /** single: the full bench on the test profile; ha: classic on one node against the HA topology. */
+  topology: BenchTopology;
+  /** With --topology ha: one long run on the HA topology, sampling the nodes' memory and disk. */
+  memory: boolean;
   orders: number;
   pipelineSeconds?: number;
+  /** With --topology ha: seconds of each leg's open-loop phase at a common rate. */
+  latencySeconds: number;
+  /** With --memory: seconds between two samples of memory and disk. */
+  sampleSeconds: number;
   concurrency: number;
   customers: number;
   mqMessages: number;
@@ -28,8 +38,21 @@ POST /v1/orders/validate), R_mq (broker publish+confirm, consume+ack), R_db (one
 transaction), the full pipeline, the pipeline at 70% of its rate, the naive pipeline (batch 1,
 prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures and the ratios.
 
+  --topology T            single (default: everything above), or ha: in one run, the pipeline on
+                          the single-node classic test profile, on npm run ha's topology (three
+                          nodes, quorum queues, PostgreSQL primary and synchronous standby), and
+                          on the same with the standby asynchronous; side by side, with ratios,
+                          the cost of synchronous replication and what limits each (PLATFORM_TEST_SLOT
+                          picks the topology's nodes and ports)
+  --memory                with --topology ha: one run of --orders (default 1000000) on the HA
+                          topology, sampling every node's RSS, both clusters' memory, the quorum
+                          queue directories, pg_wal and replication slots; start, peak and end
   --orders N              orders per load phase (default 20000)
-  --pipeline-seconds S    run the pipeline phase for S seconds instead (a sustained run)
+  --pipeline-seconds S    run the pipeline phase for S seconds instead (a sustained run; with
+                          --topology ha each leg's saturating phase, default 40)
+  --latency-seconds S     with --topology ha: each leg's open-loop phase at 70% of the HA rate
+                          (default 20)
+  --sample-seconds S      with --memory: between two samples (default 5)
   --concurrency C         requests in flight (default 64)
   --customers N           fresh customers per load phase (default 500)
   --mq-messages N         messages for R_mq (default 50000)
@@ -53,8 +76,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     args: argv,
     strict: true,
     options: {
+      topology: { type: 'string' },
+      memory: { type: 'boolean', default: false },
       orders: { type: 'string' },
       'pipeline-seconds': { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'sample-seconds': { type: 'string' },
       concurrency: { type: 'string' },
       customers: { type: 'string' },
       'mq-messages': { type: 'string' },
@@ -81,9 +108,19 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   };
   const progress = values.progress ?? (process.stderr.isTTY ? 'bar' : 'lines');
   if (!['bar', 'lines', 'none'].includes(progress)) throw new Error('--progress must be bar, lines or none');
+  const topology = values.topology ?? 'single';
+  if (topology !== 'single' && topology !== 'ha') throw new Error(`--topology must be single or ha, not "${topology}"`);
+  if (values.memory && topology !== 'ha') throw new Error('--memory needs --topology ha');
+  const ha = topology === 'ha';
+  const sampleSeconds = num('sample-seconds', 5);
+  if (sampleSeconds === 0) throw new Error('--sample-seconds must be more than 0');
   return {
-    orders: num('orders', 20_000),
-    pipelineSeconds: values['pipeline-seconds'] === undefined ? undefined : num('pipeline-seconds', 60),
+    topology,
+    memory: values.memory,
+    orders: num('orders', values.memory ? 1_000_000 : 20_000),
+    pipelineSeconds: values['pipeline-seconds'] === undefined ? (ha ? 40 : undefined) : num('pipeline-seconds', 60),
+    latencySeconds: num('latency-seconds', 20),
+    sampleSeconds,
     concurrency: num('concurrency', 64),
     customers: num('customers', 500),
     mqMessages: num('mq-messages', 50_000),

@@ -85,7 +85,7 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
   if (args.brokerCostSeconds > 0) {
     const rate = Math.round(pipeline.processedPerSecond);
     say(`broker cost: ${rate} messages/s for ${args.brokerCostSeconds} s, persistent then transient`);
-    brokerCost = await measureBrokerCost({ brokerUrl: platform.brokerUrl, rate, seconds: args.brokerCostSeconds, broker: brokerProbe(platform.profile) });
+    brokerCost = await measureBrokerCost({ brokerUrl: platform.brokerUrl, rate, seconds: args.brokerCostSeconds, broker: brokerProbe('test') });
   }
   const rate70 = Math.max(1, Math.round(pipeline.processedPerSecond * 0.7));
   // Latency is measured in a steady state: the saturating phase before leaves a large heap,

@@ -1,7 +1,9 @@
 import { pidProbe } from '../probes/proc-probes';
 import type { ResourceProbe } from '../probes/probe';
-import { brokerUrl, localEnv, ordersDatabaseUrl, repoRoot, Supervisor, type ServiceName, type SupervisorLike } from '../repo';
+import { machineProbe, selfProbe } from '../probes/proc-probes';
+import { brokerUrl, localEnv, ordersDatabaseUrl, repoRoot, Supervisor, type ServiceName, type SpawnProfile, type SupervisorLike } from '../repo';
 import { freePort } from './free-port';
+import { haBrokerUrl, haClusters, haDatabaseUrl, haProbes } from './ha-topology';
 import { sharedProbes } from './running-platform';
 import type { Target } from './target';
 
@@ -21,23 +23,37 @@ async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
  * databases) on free ports, the way npm test starts them, but npm-free and with one supervisor
  * per service so one can be restarted with other settings (the naive pipeline, a profiler).
  * Crashed services are not restarted: a benchmark must show a crash, not smooth it over.
+ * With profile 'ha' they run on npm run ha's three nodes (quorum queues) and primary/standby pair,
+ * which must be up, and the probes measure each node and both clusters.
  */
 export class SpawnedPlatform implements Target {
-  readonly profile = 'test' as const;
-  readonly ordersDatabaseUrl = ordersDatabaseUrl('test');
-  readonly brokerUrl = brokerUrl('test');
+  readonly ordersDatabaseUrl: string;
+  readonly brokerUrl: string;
+  private readonly sharedProbes: () => ResourceProbe[];
   private readonly supervisors = new Map<ServiceName, SupervisorLike>();
   private readonly tail: string[] = [];
 
   private constructor(
+    readonly profile: SpawnProfile,
     private readonly ports: Record<ServiceName, number>,
     private readonly echo: boolean,
-  ) {}
+  ) {
+    if (profile === 'ha') {
+      const clusters = haClusters();
+      this.ordersDatabaseUrl = haDatabaseUrl(clusters[0]);
+      this.brokerUrl = haBrokerUrl();
+      this.sharedProbes = () => [...haProbes(clusters), selfProbe(), machineProbe()];
+    } else {
+      this.ordersDatabaseUrl = ordersDatabaseUrl('test');
+      this.brokerUrl = brokerUrl('test');
+      this.sharedProbes = () => sharedProbes('test');
+    }
+  }
 
-  static async start(options: { env?: ServiceEnv; echo?: boolean; nodeArgs?: string[] } = {}): Promise<SpawnedPlatform> {
+  static async start(options: { profile?: SpawnProfile; env?: ServiceEnv; echo?: boolean; nodeArgs?: string[] } = {}): Promise<SpawnedPlatform> {
     const ports = {} as Record<ServiceName, number>;
     for (const service of localEnv.services) ports[service] = await freePort();
-    const platform = new SpawnedPlatform(ports, options.echo ?? false);
+    const platform = new SpawnedPlatform(options.profile ?? 'test', ports, options.echo ?? false);
     try {
       await Promise.all(localEnv.services.map((s) => platform.startService(s, options.env?.[s] ?? {}, options.nodeArgs)));
     } catch (err) {
@@ -72,7 +88,7 @@ export class SpawnedPlatform implements Target {
   }
 
   probes(): ResourceProbe[] {
-    return [...localEnv.services.map((s) => pidProbe(s, () => this.pid(s))), ...sharedProbes(this.profile)];
+    return [...localEnv.services.map((s) => pidProbe(s, () => this.pid(s))), ...this.sharedProbes()];
   }
 
   async close(): Promise<void> {
@@ -89,7 +105,7 @@ export class SpawnedPlatform implements Target {
     };
     const supervisor = new Supervisor({ root: repoRoot, output, restart: false });
     this.supervisors.set(service, supervisor);
-    supervisor.start(service, localEnv.serviceEnv(service, { profile: 'test', ports: this.ports, extra }), { nodeArgs });
+    supervisor.start(service, localEnv.serviceEnv(service, { profile: this.profile, ports: this.ports, extra }), { nodeArgs });
     if (!(await waitReady(`http://127.0.0.1:${this.ports[service]}/readyz`, 60_000))) {
       throw new Error(`${service} was not ready within 60 s:\n${this.output()}`);
     }

@@ -1,9 +1,9 @@
 import type { ResourceProbe } from '../probes/probe';
-import type { Profile } from '../repo';
+import type { Profile, SpawnProfile } from '../repo';
 
 /** What a load run drives and watches: a gateway, the orders database, the processes to measure. */
 export interface Target {
-  profile: Profile;
+  profile: Profile | SpawnProfile;
   gatewayUrl: string;
   ordersDatabaseUrl: string;
   brokerUrl: string;
