@@ -1,6 +1,7 @@
 import { parseBenchArgs } from '../src/bench/bench-args';
+import { legOrder } from '../src/bench/ha-bench';
 import type { Leg } from '../src/bench/ha-compare';
-import { groupedUsage, legLimit, platformCpuPer1000, syncCost } from '../src/bench/ha-compare-report';
+import { groupedUsage, legFigures, legLimit, meanFigures, platformCpuPer1000, syncCost } from '../src/bench/ha-compare-report';
 import { formatFootprint, parsePss, parseVmRss, summarizeFootprint } from '../src/probes/footprint';
 import type { LoadResult } from '../src/load/run-load';
 import type { ResourceUsage } from '../src/probes/resource-monitor';
@@ -17,6 +18,18 @@ describe('bench --topology ha arguments', () => {
 
   it('when --topology ha is given, then each leg saturates for 40 s and measures latency for 20 s', () => {
     expect(parseBenchArgs(['--topology', 'ha'])).toMatchObject({ topology: 'ha', memory: false, pipelineSeconds: 40, latencySeconds: 20 });
+  });
+
+  it('when --rounds is given, then it is a whole number of at least one', () => {
+    expect(parseBenchArgs(['--topology', 'ha']).rounds).toBe(1);
+    expect(parseBenchArgs(['--topology', 'ha', '--rounds', '3']).rounds).toBe(3);
+    expect(() => parseBenchArgs(['--topology', 'ha', '--rounds', '1.5'])).toThrow(/--rounds must be a whole number/);
+  });
+
+  it('when the legs take turns, then each round starts one leg later and every leg runs once per round', () => {
+    expect(legOrder(1)).toEqual(['classic, 1 node', 'HA, sync standby', 'HA, async standby']);
+    expect(legOrder(2)).toEqual(['HA, sync standby', 'HA, async standby', 'classic, 1 node']);
+    expect(legOrder(4)).toEqual(legOrder(1));
   });
 
   it('when --memory is given without --orders, then the run is the million-order one', () => {
@@ -73,9 +86,10 @@ describe('memory and disk footprint', () => {
 
 describe('what limits a leg and what synchronous replication costs', () => {
   const leg = (processedPerSecond: number, resources: ResourceUsage[], commitsPerSecond = 1000, commits = 150): Leg => {
-    const run = { processedPerSecond, accepted: 10_000, resources, acceptance: { p99: 50 }, endToEnd: { p99: 100 } } as unknown as LoadResult;
+    const run = { processedPerSecond, acceptedPerSecond: processedPerSecond, accepted: 10_000, resources, acceptance: { p99: 50 }, endToEnd: { p99: 100 } } as unknown as LoadResult;
     return {
       name: 'HA, sync standby',
+      round: 1,
       saturated: run,
       atRate: run,
       database: { commits, walSyncs: 80, walBytes: 0 },
@@ -103,7 +117,7 @@ describe('what limits a leg and what synchronous replication costs', () => {
     const async = leg(1000, [usage('api-gateway', 1, 0.4), usage('load tool', 1, 0.2)], 1000, 150);
 
     expect(platformCpuPer1000(sync.saturated.resources)).toBe(0.5);
-    expect(syncCost(sync, async)).toEqual({
+    expect(syncCost(legFigures(sync), legFigures(async))).toEqual({
       microsPerOrder: 1000,
       cpuMicrosPerOrder: expect.closeTo(100, 5),
       throughputRatio: 0.5,
@@ -112,5 +126,12 @@ describe('what limits a leg and what synchronous replication costs', () => {
       commitMs: 2,
       commitsPer1000Orders: { sync: 30, async: 15 },
     });
+  });
+
+  it('when a leg ran several rounds, then its figures are their means', () => {
+    const mean = meanFigures([leg(400, [usage('api-gateway', 1, 0.5)]), leg(600, [usage('api-gateway', 1, 0.7)])]);
+
+    expect(mean.processedPerSecond).toBe(500);
+    expect(mean.platformCpuPer1000).toBeCloseTo(0.6, 5);
   });
 });

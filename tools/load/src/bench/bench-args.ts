@@ -12,6 +12,8 @@ export interface BenchArgs {
   pipelineSeconds?: number;
   /** With --topology ha: seconds of each leg's open-loop phase at a common rate. */
   latencySeconds: number;
+  /** With --topology ha: how many times the legs take turns. */
+  rounds: number;
   /** With --memory: seconds between two samples of memory and disk. */
   sampleSeconds: number;
   concurrency: number;
@@ -50,8 +52,10 @@ prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures an
   --orders N              orders per load phase (default 20000)
   --pipeline-seconds S    run the pipeline phase for S seconds instead (a sustained run; with
                           --topology ha each leg's saturating phase, default 40)
-  --latency-seconds S     with --topology ha: each leg's open-loop phase at 70% of the HA rate
-                          (default 20)
+  --latency-seconds S     with --topology ha: each leg's open-loop phase at one rate for all, 70%
+                          of the slowest leg's sustained rate (default 20)
+  --rounds N              with --topology ha: the legs take turns N times, in a rotating order
+                          (default 1); the figures are the means, with each round's rate
   --sample-seconds S      with --memory: between two samples (default 5)
   --concurrency C         requests in flight (default 64)
   --customers N           fresh customers per load phase (default 500)
@@ -82,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'pipeline-seconds': { type: 'string' },
       'latency-seconds': { type: 'string' },
       'sample-seconds': { type: 'string' },
+      rounds: { type: 'string' },
       concurrency: { type: 'string' },
       customers: { type: 'string' },
       'mq-messages': { type: 'string' },
@@ -114,12 +119,15 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const ha = topology === 'ha';
   const sampleSeconds = num('sample-seconds', 5);
   if (sampleSeconds === 0) throw new Error('--sample-seconds must be more than 0');
+  const rounds = num('rounds', 1);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number of at least 1');
   return {
     topology,
     memory: values.memory,
     orders: num('orders', values.memory ? 1_000_000 : 20_000),
     pipelineSeconds: values['pipeline-seconds'] === undefined ? (ha ? 40 : undefined) : num('pipeline-seconds', 60),
     latencySeconds: num('latency-seconds', 20),
+    rounds,
     sampleSeconds,
     concurrency: num('concurrency', 64),
     customers: num('customers', 500),

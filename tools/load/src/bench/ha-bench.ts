@@ -10,7 +10,7 @@ import type { BenchArgs } from './bench-args';
 import { machineInfo } from './environment';
 import type { HaCompareResult } from './ha-compare-report';
 import { HaFootprint } from './ha-footprint';
-import { runLeg, type Leg } from './ha-compare';
+import { LegRunner, type Leg, type LegName } from './ha-compare';
 
 type Say = (line: string) => void;
 
@@ -35,37 +35,49 @@ function releaseHaTopology(say: Say): void {
   haScript('down');
 }
 
+const LEGS: LegName[] = ['classic, 1 node', 'HA, sync standby', 'HA, async standby'];
+
+/** The legs of round r (1-based): each round starts one leg later, so none always runs first. */
+export const legOrder = (round: number): LegName[] => LEGS.map((_, i) => LEGS[(i + round - 1) % LEGS.length]);
+
 /**
- * `--topology ha`: the HA legs first (synchronous standby, then the same platform with it
- * asynchronous), then the HA topology is stopped and the classic single-node leg runs on a
- * machine without it. Every leg's latency phase runs at 70 % of the synchronous leg's rate.
+ * `--topology ha`: both platforms up at once (the test profile's services on its node and cluster,
+ * another four on the HA topology), so the legs can take turns: the machine is shared, and what
+ * others run on it moves from minute to minute. Each round runs every leg's saturating phase, then
+ * every leg's latency phase at one rate: 70 % of the slowest saturated leg of the first round. The
+ * HA legs differ only in the primary's synchronous_standby_names (reloaded between them).
  */
 export async function runHaCompare(args: BenchArgs, say: Say): Promise<HaCompareResult> {
-  const legs: Leg[] = [];
-  let rate = 0;
-  let machine: HaCompareResult['machine'] | undefined;
   try {
-    await withPlatform('ha', args, say, async (platform) => {
-      machine = await machineInfo(platform.ordersDatabaseUrl, platform.brokerUrl);
-      setSynchronousStandby(true);
-      const sync = await runLeg(platform, 'HA, sync standby', args, say, { warmup: true });
-      rate = Math.max(1, Math.round(sync.saturated.processedPerSecond * 0.7));
-      legs.push(sync);
-      say('the standby asynchronous: synchronous_standby_names empty, reloaded');
-      setSynchronousStandby(false);
-      try {
-        legs.push(await runLeg(platform, 'HA, async standby', args, say, { warmup: false, rate }));
-      } finally {
-        setSynchronousStandby(true);
-      }
-    });
+    return await withPlatform('ha', args, say, (ha) =>
+      withPlatform('test', args, say, async (classic) => {
+        const machine = await machineInfo(ha.ordersDatabaseUrl, ha.brokerUrl);
+        const runners = { classic: new LegRunner(classic, args, say), ha: new LegRunner(ha, args, say) };
+        const runnerOf = (name: LegName) => {
+          if (name !== 'classic, 1 node') setSynchronousStandby(name === 'HA, sync standby');
+          return name === 'classic, 1 node' ? runners.classic : runners.ha;
+        };
+        await runnerOf('classic, 1 node').warmup('classic, 1 node');
+        await runnerOf('HA, sync standby').warmup('HA, sync standby');
+        const legs: Leg[] = [];
+        let rate = 0;
+        try {
+          for (let round = 1; round <= args.rounds; round++) {
+            if (args.rounds > 1) say(`round ${round} of ${args.rounds}: ${legOrder(round).join(', then ')}`);
+            const saturated = new Map<LegName, Awaited<ReturnType<LegRunner['saturated']>>>();
+            for (const name of legOrder(round)) saturated.set(name, await runnerOf(name).saturated(name));
+            rate ||= Math.max(1, Math.round(0.7 * Math.min(...[...saturated.values()].map((s) => s.saturated.processedPerSecond))));
+            for (const name of legOrder(round)) legs.push({ name, round, ...saturated.get(name)!, atRate: await runnerOf(name).atRate(name, rate) });
+          }
+        } finally {
+          setSynchronousStandby(true);
+        }
+        return { machine, rate, rounds: args.rounds, legs };
+      }),
+    );
   } finally {
     releaseHaTopology(say);
   }
-  await withPlatform('test', args, say, async (platform) => {
-    legs.unshift(await runLeg(platform, 'classic, 1 node', args, say, { warmup: true, rate }));
-  });
-  return { machine: machine!, rate, legs };
 }
 
 export interface HaMemoryResult {

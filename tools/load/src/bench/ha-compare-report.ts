@@ -2,13 +2,31 @@ import type { ResourceUsage } from '../probes/resource-monitor';
 import type { HtmlReport } from '../report/html-report';
 import { formatLoadSummary, isClean, ms, rate } from '../report/load-summary';
 import type { MachineInfo } from './environment';
-import type { Leg } from './ha-compare';
+import type { Leg, LegName } from './ha-compare';
 
 export interface HaCompareResult {
   machine: MachineInfo;
-  /** The open-loop rate every leg's latency was measured at: 70 % of the HA (sync) leg's rate. */
+  /** The open-loop rate every leg's latency was measured at: 70 % of the slowest leg's rate in round 1. */
   rate: number;
+  rounds: number;
   legs: Leg[];
+}
+
+/** The figures of one leg's run, or their means over the rounds. */
+export interface LegFigures {
+  processedPerSecond: number;
+  acceptedPerSecond: number;
+  saturatedAcceptanceP99: number;
+  saturatedEndToEndP99: number;
+  atRateAcceptanceP99: number;
+  atRateEndToEndP99: number;
+  /** A single-row commit's round trip at concurrency 2. */
+  commitMs: number;
+  commitsPer1000: number;
+  walSyncsPer1000: number;
+  /** CPU seconds per 1,000 orders of the services, nodes and clusters (not the load tool, not others). */
+  platformCpuPer1000: number;
+  machineCpuPer1000: number;
 }
 
 export interface SyncCost {
@@ -24,24 +42,46 @@ export interface SyncCost {
   commitsPer1000Orders: { sync: number; async: number };
 }
 
-const commitMs = (leg: Leg) => (leg.commit.concurrency * 1000) / leg.commit.perSecond;
-const per1000 = (count: number, leg: Leg) => (count * 1000) / leg.saturated.accepted;
 const MACHINE = 'machine (all)';
 const TOOL = 'load tool';
 /** CPU seconds per 1,000 orders of the platform's processes only: what others run on the shared machine is left out. */
 export const platformCpuPer1000 = (resources: ResourceUsage[]): number =>
   resources.filter((u) => u.name !== MACHINE && u.name !== TOOL).reduce((sum, u) => sum + u.cpuPer1000, 0);
 
-/** What waiting for the standby costs, from the sync and async legs of one run. */
-export function syncCost(sync: Leg, async: Leg): SyncCost {
+export function legFigures(leg: Leg): LegFigures {
+  const per1000 = (count: number) => (count * 1000) / leg.saturated.accepted;
   return {
-    microsPerOrder: 1e6 / sync.saturated.processedPerSecond - 1e6 / async.saturated.processedPerSecond,
-    cpuMicrosPerOrder: (platformCpuPer1000(sync.saturated.resources) - platformCpuPer1000(async.saturated.resources)) * 1000,
-    throughputRatio: sync.saturated.processedPerSecond / async.saturated.processedPerSecond,
-    endToEndP99Ms: sync.atRate.endToEnd.p99 - async.atRate.endToEnd.p99,
-    acceptanceP99Ms: sync.atRate.acceptance.p99 - async.atRate.acceptance.p99,
-    commitMs: commitMs(sync) - commitMs(async),
-    commitsPer1000Orders: { sync: per1000(sync.database.commits, sync), async: per1000(async.database.commits, async) },
+    processedPerSecond: leg.saturated.processedPerSecond,
+    acceptedPerSecond: leg.saturated.acceptedPerSecond,
+    saturatedAcceptanceP99: leg.saturated.acceptance.p99,
+    saturatedEndToEndP99: leg.saturated.endToEnd.p99,
+    atRateAcceptanceP99: leg.atRate.acceptance.p99,
+    atRateEndToEndP99: leg.atRate.endToEnd.p99,
+    commitMs: (leg.commit.concurrency * 1000) / leg.commit.perSecond,
+    commitsPer1000: per1000(leg.database.commits),
+    walSyncsPer1000: per1000(leg.database.walSyncs),
+    platformCpuPer1000: platformCpuPer1000(leg.saturated.resources),
+    machineCpuPer1000: leg.saturated.resources.find((u) => u.name === MACHINE)?.cpuPer1000 ?? NaN,
+  };
+}
+
+/** The mean of every figure over a leg's rounds. */
+export function meanFigures(legs: Leg[]): LegFigures {
+  const all = legs.map(legFigures);
+  const keys = Object.keys(all[0]) as Array<keyof LegFigures>;
+  return Object.fromEntries(keys.map((k) => [k, all.reduce((sum, f) => sum + f[k], 0) / all.length])) as unknown as LegFigures;
+}
+
+/** What waiting for the standby costs, from the sync and async legs of one run. */
+export function syncCost(sync: LegFigures, async: LegFigures): SyncCost {
+  return {
+    microsPerOrder: 1e6 / sync.processedPerSecond - 1e6 / async.processedPerSecond,
+    cpuMicrosPerOrder: (sync.platformCpuPer1000 - async.platformCpuPer1000) * 1000,
+    throughputRatio: sync.processedPerSecond / async.processedPerSecond,
+    endToEndP99Ms: sync.atRateEndToEndP99 - async.atRateEndToEndP99,
+    acceptanceP99Ms: sync.atRateAcceptanceP99 - async.atRateAcceptanceP99,
+    commitMs: sync.commitMs - async.commitMs,
+    commitsPer1000Orders: { sync: sync.commitsPer1000, async: async.commitsPer1000 },
   };
 }
 
@@ -78,7 +118,8 @@ export function legLimit(leg: Leg, cpus: number): string {
     .slice(0, 4)
     .map((g) => `${g.name} ${g.cores.toFixed(2)}${g.parts && g.parts.length > 1 ? ` (${g.parts.map((c) => c.toFixed(2)).join(' + ')})` : ''}`)
     .join(', ');
-  const waits = `${per1000(leg.database.walSyncs, leg).toFixed(0)} WAL fsyncs and ${per1000(leg.database.commits, leg).toFixed(0)} commits per 1,000 orders, a commit round trip of ${ms(commitMs(leg))}`;
+  const f = legFigures(leg);
+  const waits = `${f.walSyncsPer1000.toFixed(0)} WAL fsyncs and ${f.commitsPer1000.toFixed(0)} commits per 1,000 orders, a commit round trip of ${ms(f.commitMs)}`;
   if (machine === undefined) return `no machine CPU sample; largest: ${top}; ${waits}`;
   const single = groupedUsage(resources).find((g) => !g.parts && g.name !== 'other processes' && g.cores >= 0.9);
   if (machine >= 0.85 * cpus) {
@@ -93,35 +134,43 @@ const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toF
 
 export function formatHaCompare(result: HaCompareResult): string {
   const { machine: m, legs } = result;
-  const base = legs.find((l) => l.name === 'classic, 1 node');
-  const sync = legs.find((l) => l.name === 'HA, sync standby');
-  const async = legs.find((l) => l.name === 'HA, async standby');
-  const cols = legs.map((l) => l.name);
-  const ratioCols = base ? legs.filter((l) => l !== base).map((l) => `${l.name.replace('HA, ', '')} / classic`) : [];
-  const row = (label: string, values: (leg: Leg) => string, ratio?: (leg: Leg) => number) => {
-    const cells = legs.map(values);
-    const ratios = base && ratio ? legs.filter((l) => l !== base).map((l) => fixed(ratio(l) / ratio(base))) : ratioCols.map(() => '');
+  const names = [...new Set(legs.map((l) => l.name))];
+  const figures = new Map(names.map((n) => [n, meanFigures(legs.filter((l) => l.name === n))]));
+  const base = figures.get('classic, 1 node');
+  const others = names.filter((n) => n !== 'classic, 1 node');
+  const ratioCols = base ? others.map((n) => `${n.replace('HA, ', '')} / classic`) : [];
+  const row = (label: string, key: keyof LegFigures, show: (value: number) => string) => {
+    const cells = names.map((n) => show(figures.get(n)![key]));
+    const ratios = base ? others.map((n) => fixed(figures.get(n)![key] / base[key])) : [];
     return `  ${label.padEnd(34)}${[...cells, ...ratios].map((c) => c.padStart(COL)).join('')}`;
   };
-  const clean = (l: Leg) => `${l.saturated.reconciliation?.lost ?? '?'}/${l.saturated.reconciliation?.duplicated ?? '?'} ${l.atRate.reconciliation?.lost ?? '?'}/${l.atRate.reconciliation?.duplicated ?? '?'}`;
-  const machineCpu = (l: Leg) => l.saturated.resources.find((u) => u.name === MACHINE)?.cpuPer1000 ?? NaN;
+  const books = (n: LegName) =>
+    legs
+      .filter((l) => l.name === n)
+      .flatMap((l) => [l.saturated, l.atRate])
+      .reduce((sum, p) => ({ lost: sum.lost + (p.reconciliation?.lost ?? NaN), duplicated: sum.duplicated + (p.reconciliation?.duplicated ?? NaN) }), { lost: 0, duplicated: 0 });
+  const perRound = (n: LegName) => legs.filter((l) => l.name === n).map((l) => rate(l.saturated.processedPerSecond)).join(', ');
   const lines = [
     `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres.server_version}, RabbitMQ ${m.rabbitmq}`,
+    result.rounds > 1 ? `Means of ${result.rounds} rounds (the legs took turns in a rotating order)` : 'One round (--rounds N: the legs take turns N times)',
     '',
-    `  ${''.padEnd(34)}${[...cols, ...ratioCols].map((c) => c.padStart(COL)).join('')}`,
-    row('sustained processed/s', (l) => rate(l.saturated.processedPerSecond), (l) => l.saturated.processedPerSecond),
-    row('  accepted/s', (l) => rate(l.saturated.acceptedPerSecond), (l) => l.saturated.acceptedPerSecond),
-    row('  acceptance p99 (saturated)', (l) => ms(l.saturated.acceptance.p99), (l) => l.saturated.acceptance.p99),
-    row('  end-to-end p99 (saturated)', (l) => ms(l.saturated.endToEnd.p99), (l) => l.saturated.endToEnd.p99),
-    row(`at ${rate(result.rate)}: acceptance p99`, (l) => ms(l.atRate.acceptance.p99), (l) => l.atRate.acceptance.p99),
-    row(`at ${rate(result.rate)}: end-to-end p99`, (l) => ms(l.atRate.endToEnd.p99), (l) => l.atRate.endToEnd.p99),
-    row('commit round trip (1 row, c=2)', (l) => ms(commitMs(l)), commitMs),
-    row('commits per 1,000 orders', (l) => fixed(per1000(l.database.commits, l), 0), (l) => per1000(l.database.commits, l)),
-    row('WAL fsyncs per 1,000 orders', (l) => fixed(per1000(l.database.walSyncs, l), 0), (l) => per1000(l.database.walSyncs, l)),
-    row('CPU s per 1,000 orders (platform)', (l) => fixed(platformCpuPer1000(l.saturated.resources), 3), (l) => platformCpuPer1000(l.saturated.resources)),
-    row('CPU s per 1,000 orders (machine)', (l) => fixed(machineCpu(l), 3), machineCpu),
-    row('lost/dup (saturated, at rate)', clean),
+    `  ${''.padEnd(34)}${[...names, ...ratioCols].map((c) => c.padStart(COL)).join('')}`,
+    row('sustained processed/s', 'processedPerSecond', rate),
+    row('  accepted/s', 'acceptedPerSecond', rate),
+    row('  acceptance p99 (saturated)', 'saturatedAcceptanceP99', ms),
+    row('  end-to-end p99 (saturated)', 'saturatedEndToEndP99', ms),
+    row(`at ${rate(result.rate)}: acceptance p99`, 'atRateAcceptanceP99', ms),
+    row(`at ${rate(result.rate)}: end-to-end p99`, 'atRateEndToEndP99', ms),
+    row('commit round trip (1 row, c=2)', 'commitMs', ms),
+    row('commits per 1,000 orders', 'commitsPer1000', (v) => fixed(v, 0)),
+    row('WAL fsyncs per 1,000 orders', 'walSyncsPer1000', (v) => fixed(v, 0)),
+    row('CPU s per 1,000 orders (platform)', 'platformCpuPer1000', (v) => fixed(v, 3)),
+    row('CPU s per 1,000 orders (machine)', 'machineCpuPer1000', (v) => fixed(v, 3)),
+    `  ${'lost / duplicated (all phases)'.padEnd(34)}${names.map((n) => `${books(n).lost} / ${books(n).duplicated}`.padStart(COL)).join('')}`,
   ];
+  if (result.rounds > 1) lines.push('', 'Sustained rate of each round', ...names.map((n) => `  ${n.padEnd(20)} ${perRound(n)}`));
+  const sync = figures.get('HA, sync standby');
+  const async = figures.get('HA, async standby');
   if (sync && async) {
     const c = syncCost(sync, async);
     lines.push(
@@ -133,7 +182,11 @@ export function formatHaCompare(result: HaCompareResult): string {
       `  ${`at ${rate(result.rate)}`.padEnd(36)}acceptance p99 ${signed(c.acceptanceP99Ms)} ms, end-to-end p99 ${signed(c.endToEndP99Ms)} ms`,
     );
   }
-  lines.push('', 'What limits each leg (saturated phase, cores used over it)', ...legs.map((l) => `  ${l.name}: ${legLimit(l, m.cpus)}`));
+  lines.push(
+    '',
+    'What limits each leg (saturated phase, cores used over it)',
+    ...legs.map((l) => `  ${l.name}${result.rounds > 1 ? ` (round ${l.round})` : ''}: ${legLimit(l, m.cpus)}`),
+  );
   const allClean = legs.every((l) => isClean(l.saturated) && isClean(l.atRate));
   lines.push('', `lost 0 and duplicated 0 in every leg: ${allClean ? 'yes' : 'NO'}`);
   return lines.join('\n');
@@ -143,7 +196,10 @@ export function haCompareHtmlReport(result: HaCompareResult): HtmlReport {
   return {
     title: `HA against classic: ${result.machine.cpus} x ${result.machine.cpuModel}`,
     text: formatHaCompare(result),
-    figures: result.legs.map((l) => ({ label: l.name, value: rate(l.saturated.processedPerSecond), note: `at ${rate(result.rate)}: acceptance p99 ${ms(l.atRate.acceptance.p99)}` })),
+    figures: [...new Set(result.legs.map((l) => l.name))].map((name) => {
+      const f = meanFigures(result.legs.filter((l) => l.name === name));
+      return { label: name, value: rate(f.processedPerSecond), note: `at ${rate(result.rate)}: acceptance p99 ${ms(f.atRateAcceptanceP99)}` };
+    }),
     runs: result.legs.flatMap((l) => [l.saturated, l.atRate]).map((p) => ({ label: p.label, mode: p.mode, text: formatLoadSummary(p), series: p.series })),
   };
 }

@@ -15,6 +15,8 @@ export interface DatabaseWork {
 
 export interface Leg {
   name: LegName;
+  /** 1-based: with --rounds N the legs take turns, in a rotating order, N times. */
+  round: number;
   /** Closed loop at the bench's concurrency for --pipeline-seconds: the sustained rate. */
   saturated: LoadResult;
   /** Open loop at the same rate in every leg: latency compared at equal load. */
@@ -39,45 +41,53 @@ async function databaseWork(databaseUrl: string): Promise<DatabaseWork> {
 
 const minus = (a: DatabaseWork, b: DatabaseWork): DatabaseWork => ({ commits: a.commits - b.commits, walSyncs: a.walSyncs - b.walSyncs, walBytes: a.walBytes - b.walBytes });
 
-/**
- * One leg of `--topology ha` on a started platform: a warm-up when asked, the saturating phase
- * (the database's commits and WAL syncs counted around it), the commit round trip, then five
- * unmeasured seconds and the open-loop phase at `rate` (default: 70 % of this leg's own rate).
- */
-export async function runLeg(
-  platform: SpawnedPlatform,
-  name: LegName,
-  args: BenchArgs,
-  say: (line: string) => void,
-  options: { warmup: boolean; rate?: number },
-): Promise<Leg> {
-  const common: Omit<LoadOptions, 'orders'> = {
-    gatewayUrl: platform.gatewayUrl,
-    ordersDatabaseUrl: platform.ordersDatabaseUrl,
-    concurrency: args.concurrency,
-    customers: args.customers,
-    outOfStockShare: 0.05,
-    drainTimeoutSeconds: 300,
-    progress: args.progress,
-    probes: platform.probes(),
-    brokerUrl: platform.brokerUrl,
-  };
-  const phase = async (title: string, extra: Partial<LoadOptions> & { orders: number }): Promise<LoadResult> => {
-    say(`${name}: ${title}`);
-    const result = await runLoad({ ...common, label: `${name}: ${title}`, ...extra });
-    platform.assertAlive();
-    return result;
-  };
+/** The phases of a leg against one started platform. */
+export class LegRunner {
+  private readonly common: Omit<LoadOptions, 'orders'>;
 
-  if (options.warmup) await phase('warm-up (not measured)', { orders: 3000, customers: 50 });
-  const before = await databaseWork(platform.ordersDatabaseUrl);
-  const seconds = args.pipelineSeconds ?? 40;
-  const saturated = await phase(`saturated, ${seconds} s`, { orders: Number.MAX_SAFE_INTEGER, durationSeconds: seconds });
-  const database = minus(await databaseWork(platform.ordersDatabaseUrl), before);
-  say(`${name}: commit round trip (${args.dbRows} single-row transactions, concurrency 2)`);
-  const commit = await measureDatabase({ databaseUrl: platform.ordersDatabaseUrl, rows: args.dbRows, concurrency: 2 });
-  const rate = options.rate ?? Math.max(1, Math.round(saturated.processedPerSecond * 0.7));
-  await phase(`settling at ${rate}/s (not measured)`, { orders: rate * 5, rate, customers: 50 });
-  const atRate = await phase(`open loop at ${rate}/s, ${args.latencySeconds} s`, { orders: Math.max(1, Math.round(rate * args.latencySeconds)), rate });
-  return { name, saturated, atRate, database, commit };
+  constructor(
+    private readonly platform: SpawnedPlatform,
+    private readonly args: BenchArgs,
+    private readonly say: (line: string) => void,
+  ) {
+    this.common = {
+      gatewayUrl: platform.gatewayUrl,
+      ordersDatabaseUrl: platform.ordersDatabaseUrl,
+      concurrency: args.concurrency,
+      customers: args.customers,
+      outOfStockShare: 0.05,
+      drainTimeoutSeconds: 300,
+      progress: args.progress,
+      probes: platform.probes(),
+      brokerUrl: platform.brokerUrl,
+    };
+  }
+
+  warmup(name: LegName): Promise<LoadResult> {
+    return this.phase(name, 'warm-up (not measured)', { orders: 3000, customers: 50 });
+  }
+
+  /** The sustained rate, the database's commits and WAL syncs around it, then a commit's round trip. */
+  async saturated(name: LegName): Promise<Pick<Leg, 'saturated' | 'database' | 'commit'>> {
+    const before = await databaseWork(this.platform.ordersDatabaseUrl);
+    const seconds = this.args.pipelineSeconds ?? 40;
+    const saturated = await this.phase(name, `saturated, ${seconds} s`, { orders: Number.MAX_SAFE_INTEGER, durationSeconds: seconds });
+    const database = minus(await databaseWork(this.platform.ordersDatabaseUrl), before);
+    this.say(`${name}: commit round trip (${this.args.dbRows} single-row transactions, concurrency 2)`);
+    const commit = await measureDatabase({ databaseUrl: this.platform.ordersDatabaseUrl, rows: this.args.dbRows, concurrency: 2 });
+    return { saturated, database, commit };
+  }
+
+  /** Five unmeasured seconds at the rate (a saturating phase leaves work behind), then the measured ones. */
+  async atRate(name: LegName, rate: number): Promise<LoadResult> {
+    await this.phase(name, `settling at ${rate}/s (not measured)`, { orders: rate * 5, rate, customers: 50 });
+    return this.phase(name, `open loop at ${rate}/s, ${this.args.latencySeconds} s`, { orders: Math.max(1, Math.round(rate * this.args.latencySeconds)), rate });
+  }
+
+  private async phase(name: LegName, title: string, extra: Partial<LoadOptions> & { orders: number }): Promise<LoadResult> {
+    this.say(`${name}: ${title}`);
+    const result = await runLoad({ ...this.common, label: `${name}: ${title}`, ...extra });
+    this.platform.assertAlive();
+    return result;
+  }
 }

@@ -59,7 +59,8 @@ export function summarizeFootprint(metrics: FootprintMetric[], samples: Footprin
 const amount = (unit: FootprintUnit, value: number | undefined): string => {
   if (value === undefined) return '-';
   if (unit === 'count') return String(value);
-  return value >= 2 ** 30 ? `${(value / 2 ** 30).toFixed(2)} GiB` : `${(value / 2 ** 20).toFixed(0)} MiB`;
+  if (value >= 2 ** 30) return `${(value / 2 ** 30).toFixed(2)} GiB`;
+  return value >= 2 ** 20 || value === 0 ? `${(value / 2 ** 20).toFixed(0)} MiB` : `${(value / 2 ** 10).toFixed(0)} KiB`;
 };
 
 export function formatFootprint(rows: FootprintRow[]): string {
