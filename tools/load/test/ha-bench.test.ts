@@ -60,7 +60,17 @@ describe('memory and disk footprint', () => {
 
     const [row] = summarizeFootprint(metrics, samples);
 
-    expect(row).toMatchObject({ start: 100 * MiB, half: 320 * MiB, peak: 320 * MiB, end: 315 * MiB, growing: false });
+    expect(row).toMatchObject({ start: 100 * MiB, half: 320 * MiB, peak: 320 * MiB, end: 315 * MiB, fallbacks: 0, growing: false });
+  });
+
+  it('when a metric falls back and climbs again (a WAL that rolls over), then it counts as bounded even if it ends on the rise', () => {
+    const metrics = [{ name: 'ra wal', unit: 'bytes' as const }];
+    const samples = [0, 100, 200, 300, 400, 500].map((t, i) => ({ t, values: { 'ra wal': [10, 300, 450, 40, 200, 400][i] * MiB } }));
+
+    const [row] = summarizeFootprint(metrics, samples);
+
+    expect(row).toMatchObject({ half: 40 * MiB, peak: 450 * MiB, end: 400 * MiB, fallbacks: 1, growing: false });
+    expect(formatFootprint([row])).toMatch(/ra wal .*400 MiB\s+1x$/);
   });
 
   it('when a metric keeps climbing in the second half, then it is marked growing, but not for one more WAL segment', () => {

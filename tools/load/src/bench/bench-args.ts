@@ -61,12 +61,14 @@ prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures an
   --customers N           fresh customers per load phase (default 500)
   --mq-messages N         messages for R_mq (default 50000)
   --broker-cost-seconds S  seconds of each broker-cost measurement (default 8; 0 skips it)
-  --db-rows N             rows for R_db at each concurrency (default 5000)
+  --db-rows N             rows for R_db at each concurrency (default 5000; with --topology ha,
+                          for each leg's commit round trip)
   --naive-seconds S       measuring window of the naive pipeline (default 20)
   --reads N               GET samples after the pipeline phase (default 1000)
   --no-profile            skip the CPU-profiled run
   --fresh                 empty the test databases' orders and reservations first (customers and
-                          products stay), so runs start alike and compare
+                          products stay), so runs start alike and compare; with --topology ha
+                          also the HA topology's
   --service-node-options=O  NODE_OPTIONS for every service (experiments, e.g. a --require preload)
   --out DIR               where bench.json, summary.txt, bench-report.html and profiles go
                           (default reports/bench/<time>)

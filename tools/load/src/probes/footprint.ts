@@ -22,7 +22,13 @@ export interface FootprintRow extends FootprintMetric {
   /** At the sample nearest to half of the run: growth in the second half shows against it. */
   half?: number;
   end?: number;
-  /** Higher at the end than half-way by more than 20 % and more than the metric's noise. */
+  /**
+   * How many times it fell back by more than a quarter from its high since the previous fall: a
+   * Ra WAL that rolls over, a checkpoint that recycles WAL segments. Such a metric is bounded by
+   * what releases it, even when the run ends on a rising edge.
+   */
+  fallbacks: number;
+  /** Never fell back, and higher at the end than half-way by more than 20 % and more than the metric's noise. */
   growing: boolean;
 }
 
@@ -45,14 +51,24 @@ export function summarizeFootprint(metrics: FootprintMetric[], samples: Footprin
   const last = samples.at(-1)?.t ?? 0;
   return metrics.map((metric) => {
     const readings = samples.map((s) => ({ t: s.t, v: s.values[metric.name] })).filter((r): r is { t: number; v: number } => r.v !== undefined);
-    if (readings.length === 0) return { ...metric, growing: false };
+    if (readings.length === 0) return { ...metric, fallbacks: 0, growing: false };
     const nearest = (t: number) => readings.reduce((best, r) => (Math.abs(r.t - t) < Math.abs(best.t - t) ? r : best)).v;
     const start = readings[0].v;
     const end = readings.at(-1)!.v;
     const half = nearest(last / 2);
     const peak = Math.max(...readings.map((r) => r.v));
-    const growing = end > half * 1.2 && end - half > NOISE[metric.unit];
-    return { ...metric, start, peak, half, end, growing };
+    let fallbacks = 0;
+    let high = start;
+    for (const { v } of readings) {
+      if (v < high * 0.75 && high - v > NOISE[metric.unit]) {
+        fallbacks++;
+        high = v;
+      } else {
+        high = Math.max(high, v);
+      }
+    }
+    const growing = fallbacks === 0 && end > half * 1.2 && end - half > NOISE[metric.unit];
+    return { ...metric, start, peak, half, end, fallbacks, growing };
   });
 }
 
@@ -66,10 +82,10 @@ const amount = (unit: FootprintUnit, value: number | undefined): string => {
 export function formatFootprint(rows: FootprintRow[]): string {
   const width = Math.max(...rows.map((r) => r.name.length), 10);
   const cell = (text: string) => text.padStart(11);
-  const header = `${''.padEnd(width)} ${cell('start')} ${cell('half-way')} ${cell('peak')} ${cell('end')}`;
+  const header = `${''.padEnd(width)} ${cell('start')} ${cell('half-way')} ${cell('peak')} ${cell('end')} ${cell('fell back')}`;
   const lines = rows.map(
     (r) =>
-      `${r.name.padEnd(width)} ${cell(amount(r.unit, r.start))} ${cell(amount(r.unit, r.half))} ${cell(amount(r.unit, r.peak))} ${cell(amount(r.unit, r.end))}` +
+      `${r.name.padEnd(width)} ${cell(amount(r.unit, r.start))} ${cell(amount(r.unit, r.half))} ${cell(amount(r.unit, r.peak))} ${cell(amount(r.unit, r.end))} ${cell(r.fallbacks ? `${r.fallbacks}x` : '-')}` +
       (r.growing ? '   STILL GROWING' : ''),
   );
   return [header, ...lines].join('\n');
