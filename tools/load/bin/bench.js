@@ -13,8 +13,13 @@ if (!argv.includes('--help') && !argv.includes('-h')) {
   steps.prepare({ profile: 'test', withSeed: false });
   if (topology === 'ha') {
     steps.say('starting the HA topology (scripts/ha/ha.sh up)');
-    const ha = spawnSync('bash', [path.join(steps.root, 'scripts', 'ha', 'ha.sh'), 'up'], { stdio: 'inherit', env: { ...process.env, ...haEnv() } });
-    if (ha.status !== 0) throw new Error('scripts/ha/ha.sh up failed (npm run ha -- stop removes what it created)');
+    const up = () => spawnSync('bash', [path.join(steps.root, 'scripts', 'ha', 'ha.sh'), 'up'], { stdio: 'inherit', env: { ...process.env, ...haEnv() } }).status;
+    // RabbitMQ 3.10 nodes started together after a stop may fail a feature-flag sync at boot
+    // (incompatible_feature_flags, badmap) while their peers come up; the second start succeeds.
+    if (up() !== 0) {
+      steps.say('scripts/ha/ha.sh up failed; once more, now that the other nodes are up');
+      if (up() !== 0) throw new Error('scripts/ha/ha.sh up failed (npm run ha -- stop removes what it created)');
+    }
     steps.migrate('ha');
   }
 }
