@@ -16,6 +16,7 @@ interface Infrastructure {
 export interface HaInfrastructure {
   rabbitmq: { nodes: Array<{ node: string; port: number }>; vhost: string };
   postgres: { clusters: Array<{ cluster: string; port: number }> };
+  servicePorts: Record<ServiceName, number>;
 }
 
 interface LocalEnv {

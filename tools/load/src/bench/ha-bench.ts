@@ -3,7 +3,7 @@ import path from 'node:path';
 import { formatFootprint, summarizeFootprint, type FootprintRow, type FootprintSample } from '../probes/footprint';
 import { runLoad, type LoadResult } from '../load/run-load';
 import { formatLoadSummary } from '../report/load-summary';
-import { haClusters, haScript, setSynchronousStandby } from '../target/ha-topology';
+import { assertHaServicesStopped, haClusters, haScript, setSynchronousStandby } from '../target/ha-topology';
 import type { SpawnedPlatform } from '../target/spawned-platform';
 import { startTestPlatform } from '../target/start-test-platform';
 import type { BenchArgs } from './bench-args';
@@ -48,6 +48,7 @@ export const legOrder = (round: number): LegName[] => LEGS.map((_, i) => LEGS[(i
  * HA legs differ only in the primary's synchronous_standby_names (reloaded between them).
  */
 export async function runHaCompare(args: BenchArgs, say: Say): Promise<HaCompareResult> {
+  await assertHaServicesStopped();
   try {
     return await withPlatform('ha', args, say, (ha) =>
       withPlatform('test', args, say, async (classic) => {
@@ -92,6 +93,7 @@ export interface HaMemoryResult {
  * footprint.jsonl as it is taken, so an interrupted run still leaves its series.
  */
 export async function runHaMemory(args: BenchArgs, outDir: string, say: Say): Promise<HaMemoryResult> {
+  await assertHaServicesStopped();
   const file = path.join(outDir, 'footprint.jsonl');
   await writeFile(file, '');
   try {

@@ -16,6 +16,19 @@ export function haScript(...args: string[]): string {
     .trim();
 }
 
+/**
+ * The bench loads (and with --fresh empties) the databases of npm run ha on the same slot, and
+ * changes its primary's synchronous_standby_names: not while npm run ha serves them.
+ */
+export async function assertHaServicesStopped(): Promise<void> {
+  const port = localEnv.haInfrastructure.servicePorts['api-gateway'];
+  const running = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+    () => true,
+    () => false,
+  );
+  if (running) throw new Error(`npm run ha is running on this slot (gateway on ${port}): stop it first, the bench uses its nodes and databases`);
+}
+
 export interface HaPostgresCluster {
   cluster: string;
   port: number;
