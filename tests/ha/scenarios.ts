@@ -17,7 +17,7 @@ interface HaFault {
   /** Seconds of traffic, when the size's minute is too short for the fault. */
   seconds?: number;
   /**
-   * Breaks and repairs the topology: each step is timed and printed, `holding` ends when the
+   * Breaks and repairs the topology: each step is timed and printed; `ended()` marks when the
    * fault no longer holds (recovery and the refusal check count from there).
    */
   run(steps: { step: (label: string, action: () => Promise<unknown>) => Promise<void>; ended: () => void }, ctx: FaultContext): Promise<void>;
@@ -37,8 +37,8 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /**
  * Refusals only while the fault holds: what was sent more than SETTLE_MS after the fault ended is
- * never refused. Prints the steps, the refusals by status and when they happened, and what the
- * requests sent while the fault held got, for docs/reliability.md.
+ * never refused. Prints the steps, the refusals by status and code and when they happened, and
+ * what the requests sent while the fault held got, for docs/reliability.md.
  */
 function checkRefusals(name: string, { records, start, end, steps }: Window): void {
   const refused = records.filter((r) => r.outcome === 'refused');
@@ -49,7 +49,7 @@ function checkRefusals(name: string, { records, start, end, steps }: Window): vo
   const at = (t: number) => seconds(t - start);
   process.stdout.write(
     `${name}: fault held ${seconds(end - start)} s (${steps.join(', ')}); sent while it held: ${count(during, (r) => r.outcome)}; ` +
-      `refused by status ${count(refused, (r) => r.status)}, first ${refused.length ? at(refused[0].sentAt) : '–'} s, ` +
+      `refused by status and code ${count(refused, (r) => `${r.status} ${r.code ?? ''}`.trim())}, first ${refused.length ? at(refused[0].sentAt) : '–'} s, ` +
       `last ${refused.length ? at(refused[refused.length - 1].sentAt) : '–'} s after the fault began\n`,
   );
   expect(after).toHaveLength(0);
@@ -127,13 +127,15 @@ function rollingRestart(size: Size): FaultCase {
   });
 }
 
+/** How long a partition holds: past the 10 s net tick time, so the cut-off node pauses. */
+const PARTITION_HOLD_MS = 25_000;
+
 /**
  * The node leading the PlaceOrder queue loses the other two (iptables drops the distribution
  * traffic both ways) for 25 s: the majority elects new leaders, the node pauses itself
  * (pause_minority, once the 10 s net tick time has passed) and its clients move to the others;
  * healed, it restarts and rejoins. Recovery counts from the heal.
  */
-export const PARTITION_HOLD_MS = 25_000;
 function partitionLeader(size: Size): FaultCase {
   const seen: { node?: number; leaderDuring?: number; partitions?: string; healed?: string } = {};
   return haCase('partition', size, {
