@@ -17,6 +17,7 @@ import {
 } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
+import { closeChannel } from './close-channel';
 
 export interface PublishOptions {
   messageId: string;
@@ -143,7 +144,7 @@ export class ConfirmPublisher {
   async close(): Promise<void> {
     const channel = this.channel;
     this.channel = undefined;
-    await channel?.close().catch(() => undefined);
+    if (channel) await closeChannel(channel);
   }
 
   private takeReturned(messageId: string): boolean {

@@ -16,6 +16,7 @@ import {
 } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
+import { closeChannel } from './close-channel';
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };
 
@@ -154,7 +155,7 @@ export class RpcClient {
     const channel = this.channel;
     this.channel = undefined;
     this.failAll('The RPC client is closing');
-    await channel?.close().catch(() => undefined);
+    if (channel) await closeChannel(channel);
   }
 
   private failAll(reason: string): void {
