@@ -12,7 +12,8 @@ const run = promisify(execFile);
  * call held it back, then sent the backlog at once).
  */
 export async function ha(...args: string[]): Promise<string> {
-  const { stdout } = await run('bash', [script, ...args], { env: { ...process.env, ...haEnv() }, timeout: 180_000 });
+  // `up` on a machine that has none of it yet creates three nodes and two clusters.
+  const { stdout } = await run('bash', [script, ...args], { env: { ...process.env, ...haEnv() }, timeout: args[0] === 'up' ? 400_000 : 180_000 });
   return stdout.trim();
 }
 
