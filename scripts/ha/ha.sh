@@ -12,6 +12,11 @@
 #   status              nodes, queue leaders, which cluster is the primary
 #   rabbit-kill <i>     kill -9 node i (1-3)          rabbit-stop <i>   stop node i gracefully
 #   rabbit-start <i>    start node i again             rabbit-leader <queue>  the index of its leader
+#   rabbit-partition <i>  cut node i off from the other two (iptables on their distribution ports)
+#   rabbit-heal <i>     undo it: node i, paused meanwhile (pause_minority), restarts by itself
+#   rabbit-paused <i>   wait until node i has paused itself (its AMQP port closes), up to 60 s
+#   rabbit-await <i> [s]  wait (120 s) until node i runs (has booted, or restarted after a pause)
+#   rabbit-alarm <i> on|off  the memory alarm of node i    rabbit-partitions  partitions a node saw
 #   pg-primary          name:port of the primary      pg-kill-primary   kill -9 its postmaster
 #   pg-sync-state       the standby's sync_state as the primary sees it (sync when synchronous)
 #   pg-sync on|off      make the primary wait for the standby (on), or not (off: asynchronous)
@@ -26,14 +31,27 @@ LOG_TAG=ha
 . "$(dirname "$0")/../lib/infra-lib.sh"
 
 # Three Erlang VMs on a small machine: schedulers that sleep instead of spinning when idle.
-export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="${RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS:-+sbwt none +sbwtdcpu none +sbwtdio none}"
+ERL_ARGS="${RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS:-+sbwt none +sbwtdcpu none +sbwtdio none}"
+# A peer that stops answering is given up after 10 s (Erlang's default: 60 s), so a partitioned node
+# pauses within seconds; rabbitmqctl needs the same tick time, or the nodes drop its connection.
+NET_TICKTIME=10
+export RABBITMQ_CTL_ERL_ARGS="-kernel net_ticktime $NET_TICKTIME"
 read -r -a NODES <<<"$HA_RABBITMQ_NODES"
 read -r -a CLUSTERS <<<"$HA_POSTGRES_CLUSTERS"
 HOST=$(hostname -s)
 
+# Each node's Erlang distribution listens on AMQP + 20000 (infra-lib's rabbit_env) and connects to
+# its peers from a loopback address of its own, 127.0.<port / 256>.<port % 256> of that port: on
+# loopback, iptables then tells one node's traffic from another's, and from rabbitmqctl's (127.0.0.1).
+dist_port() { echo $((AMQP_PORT + 20000)); }
+dist_source() { local port; port=$(dist_port); echo "127.0.$((port / 256)).$((port % 256))"; }
+
 select_node() { # i (1-based): sets the variables infra-lib's RabbitMQ helpers read
   local spec="${NODES[$(($1 - 1))]:?no node $1}"
   IFS=: read -r RABBITMQ_NODE AMQP_PORT MANAGEMENT_PORT PROMETHEUS_PORT <<<"$spec"
+  local ip
+  ip=$(dist_source | tr . ,)
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="$ERL_ARGS -kernel net_ticktime $NET_TICKTIME -kernel inet_dist_connect_options [{ip,{$ip}}]"
 }
 
 # --- RabbitMQ -------------------------------------------------------------------------------------
@@ -104,6 +122,59 @@ rabbit_leader() { # queue: prints the index (1-3) of the node that leads it
     [ "$node" = "$leader" ] && { echo "$i"; return 0; }
   done
   return 1
+}
+
+# --- Partitions -----------------------------------------------------------------------------------
+# A partition of node i: its packets to the others' distribution ports and theirs to its own are
+# dropped (both ways, silently, as a cable pulled), in an iptables chain of its own that
+# rabbit-heal removes. AMQP, epmd and rabbitmqctl are untouched.
+partition_chain() { echo "part-$RABBITMQ_NODE"; }
+
+rabbit_partition() { # i
+  local i j me_port me_src peer_ports=() peer_srcs=() chain
+  for j in 1 2 3; do
+    [ "$j" = "$1" ] && continue
+    select_node "$j"
+    peer_ports+=("$(dist_port)")
+    peer_srcs+=("$(dist_source)")
+  done
+  select_node "$1"
+  me_port=$(dist_port)
+  me_src=$(dist_source)
+  chain=$(partition_chain)
+  iptables -w -N "$chain" 2>/dev/null || { log "node $RABBITMQ_NODE is partitioned already (rabbit-heal $1)"; return 1; }
+  log "partitioning $RABBITMQ_NODE from the other two (iptables chain $chain)"
+  iptables -w -A "$chain" -p tcp -s "$me_src" -m multiport --dports "$(IFS=,; echo "${peer_ports[*]}")" -j DROP
+  iptables -w -A "$chain" -p tcp -s "$(IFS=,; echo "${peer_srcs[*]}")" --dport "$me_port" -j DROP
+  iptables -w -I OUTPUT -j "$chain"
+}
+
+rabbit_unpartition() { # i: removes the chain, if any
+  select_node "$1"
+  local chain
+  chain=$(partition_chain)
+  iptables -w -n -L "$chain" >/dev/null 2>&1 || return 0
+  log "healing the partition of $RABBITMQ_NODE"
+  while iptables -w -D OUTPUT -j "$chain" 2>/dev/null; do :; done
+  iptables -w -F "$chain"
+  iptables -w -X "$chain"
+}
+
+
+rabbit_paused() { # i: waits until the node has paused itself, i.e. closed its AMQP port
+  select_node "$1"
+  for _ in $(seq 1 600); do port_open "$AMQP_PORT" || return 0; sleep 0.1; done
+  log "node $RABBITMQ_NODE did not pause within 60 s"
+  return 1
+}
+
+# The partitions each running node has seen (empty: none), as "node: peers".
+rabbit_partitions() {
+  local i
+  for i in 1 2 3; do
+    select_node "$i"
+    ctl eval 'rabbit_node_monitor:partitions().' 2>/dev/null | grep -v '^\[\]$' | sed "s/^/$RABBITMQ_NODE: /" || true
+  done
 }
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
@@ -243,15 +314,16 @@ status() {
 case "${1:-up}" in
   up)
     pg_up
+    for i in 1 2 3; do rabbit_unpartition "$i"; done
     rabbit_up
     log "RabbitMQ (${NODES[*]}) and PostgreSQL (${CLUSTERS[*]}) are ready"
     ;;
   down)
-    for i in 3 2 1; do select_node "$i"; rabbitmq_stop; done
+    for i in 3 2 1; do rabbit_unpartition "$i"; select_node "$i"; rabbitmq_stop; done
     pg_down
     ;;
   destroy)
-    for i in 3 2 1; do select_node "$i"; rabbitmq_stop; rm -rf "$(rabbit_home)"; done
+    for i in 3 2 1; do rabbit_unpartition "$i"; select_node "$i"; rabbitmq_stop; rm -rf "$(rabbit_home)"; done
     pg_down
     for i in 0 1; do
       [ -n "$(cluster_by_name "$(cluster_name "$i")")" ] && pg_dropcluster "$VERSION" "$(cluster_name "$i")"
@@ -263,11 +335,20 @@ case "${1:-up}" in
   rabbit-stop) select_node "${2:?node index}"; rabbitmq_stop ;;
   rabbit-start) select_node "${2:?node index}"; rabbitmq_start ;;
   rabbit-leader) rabbit_leader "${2:?queue}" ;;
+  rabbit-partition) rabbit_partition "${2:?node index}" ;;
+  rabbit-heal) rabbit_unpartition "${2:?node index}" ;;
+  rabbit-await) select_node "${2:?node index}"; ctl await_startup --timeout "${3:-120}" >/dev/null ;;
+  rabbit-paused) rabbit_paused "${2:?node index}" ;;
+  rabbit-partitions) rabbit_partitions ;;
+  rabbit-alarm)
+    select_node "${2:?node index}"
+    ctl set_vm_memory_high_watermark "$(case "${3:?on|off}" in on) echo 0.0000001 ;; *) echo 0.4 ;; esac)" >/dev/null
+    ;;
   pg-primary) i=$(primary_index) && echo "$(cluster_name "$i"):$(cluster_port "$i")" ;;
   pg-sync-state) i=$(primary_index) && as_postgres psql -p "$(cluster_port "$i")" -tAq -d postgres -c 'SELECT sync_state FROM pg_stat_replication' ;;
   pg-sync) i=$(primary_index) && pg_synchronous "$i" "${2:?on or off}" ;;
   pg-kill-primary) pg_kill_primary ;;
   pg-promote) pg_promote ;;
   pg-rejoin) pg_rejoin ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,25p' "$0" >&2; exit 2 ;;
 esac

@@ -4,19 +4,16 @@
 //   npm run ha                      set up, start, run until Ctrl-C (which stops services and nodes, keeping data)
 //   npm run ha -- stop | --down     stop everything and delete the nodes' and clusters' data
 //   npm run ha -- <command>         one of scripts/ha/ha.sh's commands: status, rabbit-kill 2, pg-promote, ...
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import steps from '../lib/steps.js';
 import localEnv from '../lib/local-env.js';
 import supervisorModule from '../lib/supervisor.js';
 import ports from '../lib/ports.js';
+import { ha } from './topology.mjs';
 
 const { root, say, services } = steps;
-const { serviceEnv, haEnv, haInfrastructure } = localEnv;
+const { serviceEnv, haInfrastructure } = localEnv;
 const { Supervisor } = supervisorModule;
 
-const haScript = path.join(root, 'scripts', 'ha', 'ha.sh');
-const ha = (...args) => spawnSync('bash', [haScript, ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...haEnv() } }).status;
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'stop' || command === '--down') process.exit(ha('destroy'));
@@ -69,6 +66,7 @@ process.stdout.write(`
   RabbitMQ:    ${rabbitmq.nodes.map((n) => `${n.node} amqp ${n.port} management http://localhost:${n.managementPort}`).join('\n               ')}
                vhost ${rabbitmq.vhost}, user platform / platform-dev, quorum queues
   PostgreSQL:  ${postgres.clusters.map((c) => `${c.cluster} on ${c.port}`).join(', ')} (primary and synchronous standby)
-  Faults:      npm run ha -- status | rabbit-kill <1-3> | rabbit-start <1-3> | pg-kill-primary | pg-promote | pg-rejoin
+  Faults:      npm run ha -- status | rabbit-kill <1-3> | rabbit-start <1-3> | rabbit-partition <1-3> | rabbit-heal <1-3>
+               | pg-kill-primary | pg-promote | pg-rejoin
 Ctrl-C stops everything; npm run ha -- stop also deletes the nodes' and clusters' data.
 `);

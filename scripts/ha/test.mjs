@@ -6,33 +6,16 @@ import path from 'node:path';
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import steps from '../lib/steps.js';
-import localEnv from '../lib/local-env.js';
-import ports from '../lib/ports.js';
+import { withHaTopology } from './topology.mjs';
 
 const { root, say } = steps;
 const report = path.join(root, 'reports', 'ha.jsonl');
-const ha = (...args) => spawnSync('bash', [path.join(root, 'scripts', 'ha', 'ha.sh'), ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...localEnv.haEnv() } }).status;
 
-// The scenarios kill and restart the nodes npm run ha uses: not while it runs.
-const gatewayPort = localEnv.haInfrastructure.servicePorts['api-gateway'];
-if ((await ports.takenPorts({ 'npm run ha gateway': gatewayPort })).length > 0) {
-  process.stderr.write(`npm run ha is running (port ${gatewayPort}): stop it first, the HA scenarios take its nodes down.\n`);
-  process.exit(1);
-}
-
-steps.ensureDependencies();
-steps.build();
-say('starting the HA topology (scripts/ha/ha.sh up)');
-if (ha('up') !== 0) process.exit(1);
-let result;
-try {
-  steps.migrate('ha');
+const result = await withHaTopology(() => {
   rmSync(report, { force: true });
   say('running the HA fault scenarios');
-  result = spawnSync(path.join(root, 'node_modules', '.bin', 'jest'), ['-c', 'jest.ha.config.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
-} finally {
-  if (!process.env.KEEP_INFRA) ha('down');
-}
+  return spawnSync(path.join(root, 'node_modules', '.bin', 'jest'), ['-c', 'jest.ha.config.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+});
 
 const rows = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 const cell = (v) => (v === null || v === undefined ? '–' : String(v));

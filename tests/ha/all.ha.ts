@@ -7,7 +7,7 @@ describe('delivery guarantees of the HA topology under faults', () => {
   const only = process.env.HA_ONLY;
   for (const { id, scenario, verify } of haCases(full).filter((c) => !only || c.id.includes(only))) {
     it(`when ${id}, then nothing is lost, duplicated or oversold`, async () => {
-      ha('up');
+      await ha('up');
       const result = await runScenario(scenario);
       expectKeptPromise(result);
       await verify?.(result);

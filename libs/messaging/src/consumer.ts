@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { contextFrom, inSpan, isLink, linkTo, ROOT_CONTEXT, SpanKind, type Context, type Logger, type Metrics } from '@shop/platform';
+import { closeChannel } from './close-channel';
 import type { BrokerConnection } from './connection';
 import { mechanicsExchanges, retryRoutingKey, retryTier } from './topology';
 
@@ -80,7 +81,7 @@ export class BatchConsumer {
       else this.flush();
     }
     this.channel = undefined;
-    await channel?.close().catch(() => undefined);
+    if (channel) await closeChannel(channel);
   }
 
   private async open(connection: ChannelModel): Promise<void> {
@@ -150,10 +151,12 @@ export class BatchConsumer {
     } catch (err) {
       // Unsettled messages hold their prefetch slots for as long as the channel lives: with the
       // channel still open, the consumer would stall. Closing it makes the broker redeliver the
-      // batch (the handlers are idempotent) and the close handler consumes again.
+      // batch (the handlers are idempotent) and the close handler consumes again. Not awaited
+      // without bound: a node that pauses itself nacks, then never answers the close, and this
+      // batch would hold the consumer for good (closeChannel).
       logger.warn({ err: (err as Error).message, messages: batch.length }, 'could not settle batch; closing the channel so that it is redelivered');
       metrics.messagesHandled.inc({ queue, outcome: 'unsettled' }, batch.length);
-      if (this.channel === channel) await channel.close().catch(() => undefined);
+      if (this.channel === channel) await closeChannel(channel);
       return;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

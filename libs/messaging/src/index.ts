@@ -1,4 +1,5 @@
 export * from './connection';
+export * from './close-channel';
 export * from './codec';
 export * from './topology';
 export * from './publisher';

@@ -3,11 +3,12 @@ import {
   context,
   failSpan,
   SpanKind,
-  trace,
+  spanContextOf,
+  startSpan,
   traceHeaders,
-  tracer,
   unavailable,
   unconfirmed,
+  withSpan,
   type Attributes,
   type Context,
   type Link,
@@ -16,6 +17,7 @@ import {
 } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
+import { closeChannel } from './close-channel';
 
 export interface PublishOptions {
   messageId: string;
@@ -77,7 +79,7 @@ export class ConfirmPublisher {
     if (this.broker.isBlocked) return Promise.reject(unavailable('The message broker is refusing messages'));
     const key = (this.sequence = (this.sequence + 1) % Number.MAX_SAFE_INTEGER);
     const span = this.sendSpan(exchange, routingKey, options);
-    const headers = span ? { ...options.headers, ...traceHeaders(trace.setSpan(context.active(), span)) } : options.headers;
+    const headers = span ? { ...options.headers, ...traceHeaders(withSpan(context.active(), span)) } : options.headers;
     const sent = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(key, unconfirmed('The message broker did not confirm in time')), this.timeoutMs);
       this.pending.set(key, { resolve, reject, timer });
@@ -120,8 +122,8 @@ export class ConfirmPublisher {
   private sendSpan(exchange: string, routingKey: string, options: PublishOptions): Span | undefined {
     const parent = options.trace?.parent ?? context.active();
     const links = options.trace?.links ?? [];
-    if (!trace.getSpanContext(parent) && links.length === 0) return undefined;
-    return tracer.startSpan(
+    if (!spanContextOf(parent) && links.length === 0) return undefined;
+    return startSpan(
       `send ${exchange || routingKey}`,
       {
         kind: SpanKind.PRODUCER,
@@ -142,7 +144,7 @@ export class ConfirmPublisher {
   async close(): Promise<void> {
     const channel = this.channel;
     this.channel = undefined;
-    await channel?.close().catch(() => undefined);
+    if (channel) await closeChannel(channel);
   }
 
   private takeReturned(messageId: string): boolean {

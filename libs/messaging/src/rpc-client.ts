@@ -6,16 +6,17 @@ import {
   failSpan,
   linkTo,
   SpanKind,
-  trace,
+  startSpan,
   traceHeaders,
-  tracer,
   unavailable,
+  withSpan,
   type AppErrorShape,
   type Logger,
   type Metrics,
 } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
+import { closeChannel } from './close-channel';
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };
 
@@ -74,7 +75,7 @@ export class RpcClient {
    */
   async call<T>(queue: string, rpc: RpcCall<T>, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
     const method = rpc.name;
-    const span = tracer.startSpan(method, {
+    const span = startSpan(method, {
       kind: SpanKind.CLIENT,
       attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': queue, 'rpc.method': method },
     });
@@ -83,7 +84,7 @@ export class RpcClient {
     try {
       // The connection moving to another node: wait for it, from the call's own time.
       if (!this.channel && (await this.broker.reconnected(timeoutMs / 2))) timeoutMs = Math.max(1, Math.floor(timeoutMs - Number(process.hrtime.bigint() - started) / 1e6));
-      const data = await this.send(queue, method, payload, timeoutMs, trace.setSpan(context.active(), span), (headers) => {
+      const data = await this.send(queue, method, payload, timeoutMs, withSpan(context.active(), span), (headers) => {
         const server = headers && linkTo(contextFrom(headers));
         if (server) span.addLink(server);
       });
@@ -154,7 +155,7 @@ export class RpcClient {
     const channel = this.channel;
     this.channel = undefined;
     this.failAll('The RPC client is closing');
-    await channel?.close().catch(() => undefined);
+    if (channel) await closeChannel(channel);
   }
 
   private failAll(reason: string): void {

@@ -3,6 +3,7 @@ import { AppError, contextFrom, inSpan, isDataError, SpanKind, SpanStatusCode, t
 import type { BrokerConnection } from './connection';
 import { decode, encode } from './codec';
 import { declareRpcQueue, type QueueType } from './topology';
+import { closeChannel } from './close-channel';
 
 /** A joi schema or a compiled one: both validate and return `{ value, error }`. */
 export interface MessageSchema {
@@ -62,7 +63,7 @@ export class RpcServer {
     this.consumerTag = undefined;
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     this.channel = undefined;
-    await channel?.close().catch(() => undefined);
+    if (channel) await closeChannel(channel);
   }
 
   private async open(connection: ChannelModel): Promise<void> {

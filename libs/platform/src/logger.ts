@@ -1,11 +1,12 @@
 import pino from 'pino';
 import { trace } from '@opentelemetry/api';
+import { spanContextOf } from './tracing/spans';
 
 export type Logger = pino.Logger;
 
-/** A line logged inside a traced span names it, so that it leads to its trace. */
+/** A line logged inside a traced span (sampled or not) names it, so that it leads to its trace. */
 function traceFields(): Record<string, string> {
-  const spanContext = trace.getActiveSpan()?.spanContext();
+  const spanContext = spanContextOf();
   if (!spanContext || !trace.isSpanContextValid(spanContext)) return {};
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }

@@ -5,7 +5,7 @@ import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { batchStep, contextFrom, createLogger, startItemSpans, traceHeaders, traceRequests, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
+import { batchStep, contextFrom, createLogger, inSpan, itemTraceparent, linkTo, startItemSpans, traceHeaders, traceRequests, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
 
 // The platform's own spans, recorded by a real OpenTelemetry SDK into memory.
 const exporter = new InMemorySpanExporter();
@@ -91,6 +91,42 @@ describe('spans per item of a batch', () => {
     await expect(withItemContexts(orders.contexts, () => batchStep('reserve stock', ['c'], { idAttribute: 'order.id' }, () => Promise.reject(new Error('broker away'))))).rejects.toThrow('broker away');
     orders.end();
     expect(spanNamed('reserve stock', 'c').status).toEqual({ code: SpanStatusCode.ERROR, message: 'broker away' });
+  });
+});
+
+describe('an unsampled trace', () => {
+  // What the gateway sends for the requests a parent-based ratio sampler does not pick.
+  const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+
+  it('when work runs under an unsampled trace, then no span is active (pg skips its queries), none is recorded, and the decision travels on', async () => {
+    const seen = await inSpan('process batch', { parent: contextFrom({ traceparent: unsampled }) }, () =>
+      inSpan('reserve stock', {}, async () => ({ active: trace.getActiveSpan(), headers: traceHeaders() })),
+    );
+    expect(seen.active).toBeUndefined();
+    expect(seen.headers.traceparent).toBe(unsampled);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(linkTo(contextFrom(unsampled))).toBeUndefined();
+  });
+
+  it('when a batch holds a sampled and an unsampled order, then only the sampled one gets spans, and the unsampled one still hands its trace on', async () => {
+    const accept = tracer.startSpan('accept');
+    const items = [
+      { id: 'sampled', traceparent: traceHeaders(trace.setSpan(context.active(), accept)).traceparent },
+      { id: 'unsampled', traceparent: unsampled },
+    ];
+    const orders = startItemSpans('place order', items, { idAttribute: 'order.id' });
+    const handedOn = await withItemContexts(orders.contexts, () => batchStep('decide', ['sampled', 'unsampled'], { idAttribute: 'order.id' }, async () => itemTraceparent('unsampled')));
+    orders.end();
+    accept.end();
+    expect(handedOn).toBe(unsampled);
+    expect(exporter.getFinishedSpans().filter((s) => s.attributes['order.id'] !== undefined).map((s) => `${s.name} ${s.attributes['order.id']}`).sort()).toEqual(['decide sampled', 'place order sampled']);
+  });
+
+  it('when a line is logged under an unsampled trace, then it still names the trace', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(chunk.toString()), done()) });
+    context.with(contextFrom(unsampled), () => createLogger('test', 'info', sink).info('inside'));
+    expect(JSON.parse(lines[0])).toMatchObject({ trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' });
   });
 });
 

@@ -1,17 +1,39 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { haEnv } from '@shop/test-kit';
 
 const script = path.resolve(__dirname, '../../../scripts/ha/ha.sh');
+const run = promisify(execFile);
 
-/** One command of scripts/ha/ha.sh against the HA topology; its stdout, trimmed. */
-export function ha(...args: string[]): string {
-  return execFileSync('bash', [script, ...args], { env: { ...process.env, ...haEnv() }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 })
-    .toString()
-    .trim();
+/**
+ * One command of scripts/ha/ha.sh against the HA topology; its stdout, trimmed. Asynchronous: the
+ * traffic of a scenario runs in this process and keeps its pace while a node boots (a synchronous
+ * call held it back, then sent the backlog at once).
+ */
+export async function ha(...args: string[]): Promise<string> {
+  // `up` on a machine that has none of it yet creates three nodes and two clusters.
+  const { stdout } = await run('bash', [script, ...args], { env: { ...process.env, ...haEnv() }, timeout: args[0] === 'up' ? 400_000 : 180_000 });
+  return stdout.trim();
 }
 
 /** The node (1-3) that leads a quorum queue. */
-export const leaderOf = (queue: string): number => Number(ha('rabbit-leader', queue));
+export const leaderOf = async (queue: string): Promise<number> => Number(await ha('rabbit-leader', queue));
 
 export const reportFile = path.resolve(__dirname, '../../../reports/ha.jsonl');
+
+/**
+ * Waits until a healed node runs again. After a partition, a node's restart can hang in Erlang's
+ * `global` (RabbitMQ logs "Global hang workaround" and the node never finishes booting): after
+ * `limitS` it is killed and started again, as an operator would, and the result says so.
+ */
+export async function awaitHealed(node: string, limitS = 60): Promise<'rejoined' | 'restarted'> {
+  try {
+    await ha('rabbit-await', node, String(limitS));
+    return 'rejoined';
+  } catch {
+    await ha('rabbit-kill', node).catch(() => undefined);
+    await ha('rabbit-start', node);
+    return 'restarted';
+  }
+}

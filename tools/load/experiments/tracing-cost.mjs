@@ -7,7 +7,9 @@
 //           the context manager's share of what tracing on costs,
 //   0.1     OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1, to a local Jaeger,
 //   1.0     every trace exported to that Jaeger,
-// and prints processed orders/s per run, the median per mode and each mode against `before` / `off`.
+// and prints processed orders/s per run, the median per mode and each mode against `before` / `off`,
+// and the services' CPU seconds per 1000 orders (from /proc): throughput moves with whatever else the
+// machine runs, the CPU an order costs much less.
 //   node tools/load/experiments/tracing-cost.mjs [--rounds 3] [--orders 20000] [--baseline REF]
 // Needs the test profile's broker and database (KEEP_INFRA=1 npm test -- x starts them) and the
 // cached Jaeger (scripts/observe/jaeger.sh build). Older commits know only the default test slot
@@ -55,6 +57,8 @@ const modes = {
 
 for (const mode of Object.keys(modes)) if (!values.modes.split(',').includes(mode)) delete modes[mode];
 const results = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
+/** Per mode, per run: CPU seconds per 1000 orders of each service, and their sum under "all". */
+const cpu = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
 try {
   const names = Object.keys(modes);
   for (let round = 0; round < Number(values.rounds); round += 1) {
@@ -67,7 +71,10 @@ try {
       const result = JSON.parse(run.stdout);
       const { lost, duplicated } = result.reconciliation;
       results[mode].push(result.processedPerSecond);
-      console.log(`round ${round + 1} ${mode.padEnd(6)} processed/s ${result.processedPerSecond.toFixed(0)}  accepted/s ${result.acceptedPerSecond.toFixed(0)}  lost ${lost}  duplicated ${duplicated}`);
+      const perService = Object.fromEntries(result.resources.map((r) => [r.name, r.cpuPer1000]));
+      perService.all = Object.values(perService).reduce((a, b) => a + b, 0);
+      cpu[mode].push(perService);
+      console.log(`round ${round + 1} ${mode.padEnd(6)} processed/s ${result.processedPerSecond.toFixed(0)}  accepted/s ${result.acceptedPerSecond.toFixed(0)}  CPU s/1000 orders ${perService.all.toFixed(2)}  lost ${lost}  duplicated ${duplicated}`);
     }
   }
 } finally {
@@ -83,3 +90,13 @@ for (const mode of Object.keys(modes)) {
 }
 if (m.added && m.before) console.log('tracing off (added vs before):', pct(m.added, m.before));
 for (const on of ['als', '0.1', '1.0']) if (m[on] && m.off) console.log(`${on === 'als' ? 'an AsyncLocalStorage alone' : `tracing on at ${on}`} (vs off):`, pct(m[on], m.off));
+
+console.log('\nmedian CPU seconds per 1000 orders (the services\' own; the broker, the database and Jaeger not counted)');
+const services = Object.keys(Object.values(cpu).find((runs) => runs.length)?.[0] ?? {});
+console.log(`  ${'mode'.padEnd(6)} ${services.map((s) => s.padStart(18)).join('')}`);
+for (const mode of Object.keys(modes)) {
+  const row = services.map((s) => median(cpu[mode].map((r) => r[s] ?? 0)));
+  const base = cpu.off?.length ? median(cpu.off.map((r) => r.all)) : undefined;
+  const vsOff = base && mode !== 'off' ? `   all vs off ${pct(row[row.length - 1], base)}` : '';
+  console.log(`  ${mode.padEnd(6)} ${row.map((v) => v.toFixed(3).padStart(18)).join('')}${vsOff}`);
+}

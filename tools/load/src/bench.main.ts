@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { benchUsage, parseBenchArgs } from './bench/bench-args';
-import { benchHtmlReport, formatBench, loadPhases } from './bench/bench-report';
+import { benchHtmlReport, formatBench, loadPhases, tracingClean } from './bench/bench-report';
 import { formatHaMemory, runHaCompare, runHaMemory } from './bench/ha-bench';
 import { formatHaCompare, haCompareHtmlReport } from './bench/ha-compare-report';
 import { runBench } from './bench/run-bench';
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(result, withoutSeries, 2)}\n` : `\n${text}\n\nWritten to ${outDir}\n`);
     // stdout stays pure JSON with --json.
     (args.json ? process.stderr : process.stdout).write(`HTML report: ${report}\n`);
-    return loadPhases(result).every(isClean) ? 0 : 1;
+    return loadPhases(result).every(isClean) && tracingClean(result) ? 0 : 1;
   } finally {
     await platform.close();
   }

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { parseLoadArgs } from '../src/cli/load-args';
 import { createOrderMix, soldOutProducts } from '../src/load/order-mix';
 import { moduleOf, summarizeProfile } from '../src/profile/cpu-profile';
@@ -141,5 +143,32 @@ describe('bench broker cost', () => {
     expect(cost.transient).toBeGreaterThan(0);
     expect(parseBenchArgs(['--broker-cost-seconds', '0']).brokerCostSeconds).toBe(0);
     expect(parseBenchArgs([]).brokerCostSeconds).toBe(8);
+  });
+});
+
+describe('bench tracing cost', () => {
+  it('when a real OTLP exporter sends spans to the sink, then the export succeeds and its bytes are counted; --tracing-rounds 0 skips the phases', async () => {
+    const { startOtlpSink, tracingEnv } = await import('../src/bench/tracing-cost');
+    const { parseBenchArgs } = await import('../src/bench/bench-args');
+    const sink = await startOtlpSink();
+    try {
+      // The services' own exporter (OTLP/HTTP, protobuf), in a process of its own: it loads
+      // parts of itself with import(), which jest's module system does not run.
+      const exportOne = `
+        const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
+        const { BasicTracerProvider, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+        const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: process.env.SINK + '/v1/traces' }))] });
+        provider.getTracer('bench-test').startSpan('place order').end();
+        provider.forceFlush().then(() => provider.shutdown());`;
+      await promisify(execFile)(process.execPath, ['-e', exportOne], { env: { ...process.env, SINK: sink.url } });
+      expect(sink.received().exports).toBe(1);
+      expect(sink.received().bytes).toBeGreaterThan(20);
+    } finally {
+      await sink.close();
+    }
+    expect(tracingEnv('off', sink.url)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+    expect(tracingEnv('0.1', sink.url)).toMatchObject({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
+    expect(parseBenchArgs(['--tracing-rounds', '0']).tracingRounds).toBe(0);
+    expect(parseBenchArgs([]).tracingRounds).toBe(2);
   });
 });

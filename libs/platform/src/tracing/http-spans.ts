@@ -1,7 +1,7 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Request, RequestHandler, Response } from 'express';
-import { tracer } from './spans';
+import { contextFrom, startSpan, withSpan } from './spans';
 
 /**
  * The HTTP server span of each request: ours, not @opentelemetry/instrumentation-http's. That
@@ -9,16 +9,17 @@ import { tracer } from './spans';
  * (wrapping each listener body-parser and Express add) for every request, sampled or not, and
  * the express instrumentation wraps every router layer; together they were most of what tracing
  * cost the gateway (docs/benchmarks.md). Here a request whose trace is not sampled costs one
- * sampling decision and one context switch; a sampled one gets the HTTP semantic attributes.
+ * sampling decision and one context switch (its span kept aside, not active: see withSpan); a
+ * sampled one gets the HTTP semantic attributes.
  * The body parser keeps the caller's context across the body's stream events (raw-body binds its
  * callback with AsyncResource), so the handlers after it still run in the request's span.
  */
 export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler {
   return (req, res, next) => {
     if (options.ignore?.test(req.path)) return next();
-    const parent = req.headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
-    let ctx: Context = trace.setSpan(parent, span);
+    const parent = req.headers.traceparent === undefined ? ROOT_CONTEXT : contextFrom(req.headers);
+    const span = startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+    let ctx: Context = withSpan(parent, span);
     if (span.isRecording()) {
       span.setAttributes({
         'http.request.method': req.method,
@@ -42,7 +43,7 @@ export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler
   };
 }
 
-function endServerSpan(span: ReturnType<typeof tracer.startSpan>, req: Request, res: Response): void {
+function endServerSpan(span: ReturnType<typeof startSpan>, req: Request, res: Response): void {
   const route = req.route ? `${req.baseUrl}${req.route.path as string}` : undefined;
   if (route) {
     span.setAttribute('http.route', route);

@@ -36,6 +36,9 @@ export function startTracing(env: NodeJS.ProcessEnv, script: string | undefined)
   // Traces only: metrics stay with prom-client (/metrics) and logs with pino (stdout).
   env.OTEL_METRICS_EXPORTER ??= 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';
+  // W3C trace context only: the platform carries no baggage, and the baggage propagator's work on
+  // every message would be for nothing.
+  env.OTEL_PROPAGATORS ??= 'tracecontext';
   env.OTEL_SERVICE_NAME ??= serviceNameFrom(script);
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');

@@ -12,6 +12,7 @@ import {
   type Link,
   type Span,
   type SpanContext,
+  type SpanOptions,
   type TextMapGetter,
 } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
@@ -34,10 +35,55 @@ const headerGetter: TextMapGetter<Record<string, unknown>> = {
   },
 };
 
+// --- Unsampled traces cost (almost) nothing ---------------------------------------------------------
+// A span that is not sampled is never made the active span: its context is kept aside, under a key
+// of ours, for propagation only. So nothing under it pays for tracing: the pg instrumentation
+// (requireParentSpan) skips its queries, startSpan answers without the SDK, and links are made
+// only to traces that are recorded. The unsampled decision still travels with every message, as
+// the parent-based samplers (the default) honour it downstream.
+
+const UNSAMPLED = createContextKey('order-platform.unsampled-span');
+
+const isSampled = (spanContext: SpanContext | undefined): spanContext is SpanContext =>
+  spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED && trace.isSpanContextValid(spanContext);
+
+const unsampledSpan = (ctx: Context): Span | undefined => ctx.getValue(UNSAMPLED) as Span | undefined;
+
+/** The span context ctx continues: its active span's, or that of the unsampled trace it carries. */
+export function spanContextOf(ctx: Context = context.active()): SpanContext | undefined {
+  return trace.getSpanContext(ctx) ?? unsampledSpan(ctx)?.spanContext();
+}
+
+/**
+ * ctx with span active, or, when the span is not sampled, with its context kept aside for
+ * propagation only (see above). With tracing off (an invalid span) ctx is returned as it is.
+ */
+export function withSpan(ctx: Context, span: Span): Context {
+  const spanContext = span.spanContext();
+  if (span.isRecording() || isSampled(spanContext)) return unsampledSpan(ctx) ? trace.setSpan(ctx, span).deleteValue(UNSAMPLED) : trace.setSpan(ctx, span);
+  if (!trace.isSpanContextValid(spanContext)) return ctx;
+  if (unsampledSpan(ctx) === span && !trace.getSpan(ctx)) return ctx;
+  return trace.deleteSpan(ctx).setValue(UNSAMPLED, span);
+}
+
+/**
+ * A span of the platform's own, the child of parent. Under an unsampled parent it is the
+ * parent's own non-recording span (no ids, no sampler, no object): what a parent-based sampler
+ * would decide anyway.
+ */
+export function startSpan(name: string, options: SpanOptions, parent: Context = context.active()): Span {
+  if (!trace.getSpan(parent)) {
+    const unsampled = unsampledSpan(parent);
+    if (unsampled) return unsampled;
+  }
+  return tracer.startSpan(name, options, parent);
+}
+
 /** The W3C trace context (`traceparent`, `tracestate`) of ctx, for message headers or a stored row. */
 export function traceHeaders(ctx: Context = context.active()): Record<string, string> {
   const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
+  const unsampled = trace.getSpan(ctx) ? undefined : unsampledSpan(ctx);
+  propagation.inject(unsampled ? trace.setSpan(ctx, unsampled) : ctx, carrier);
   return carrier;
 }
 
@@ -47,18 +93,23 @@ export function traceparentOf(span: Span | undefined): string | undefined {
   return traceHeaders(trace.setSpan(ROOT_CONTEXT, span)).traceparent;
 }
 
-/** The context carried by message headers (or a stored traceparent); the empty root context when none. */
+/**
+ * The context carried by message headers (or a stored traceparent); the empty root context when
+ * none. An unsampled one is kept aside, not active (see withSpan).
+ */
 export function contextFrom(carrier: Record<string, unknown> | string | undefined | null): Context {
   if (!carrier) return ROOT_CONTEXT;
   const headers = typeof carrier === 'string' ? { traceparent: carrier } : carrier;
   if (headers.traceparent === undefined) return ROOT_CONTEXT;
-  return propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+  const ctx = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+  const span = trace.getSpan(ctx);
+  return span && !isSampled(span.spanContext()) ? withSpan(ROOT_CONTEXT, span) : ctx;
 }
 
-/** A link to the span that ctx carries, when it carries one. */
+/** A link to the span that ctx carries, when it carries a sampled one (a link to an unrecorded trace leads nowhere). */
 export function linkTo(ctx: Context, attributes?: Attributes): Link | undefined {
   const spanContext = trace.getSpanContext(ctx);
-  return spanContext && trace.isSpanContextValid(spanContext) ? { context: spanContext, attributes } : undefined;
+  return isSampled(spanContext) ? { context: spanContext, attributes } : undefined;
 }
 
 export const isLink = (link: Link | undefined): link is Link => link !== undefined;
@@ -75,9 +126,11 @@ export async function inSpan<T>(
   options: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; parent?: Context },
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const span = tracer.startSpan(name, { kind: options.kind, attributes: options.attributes, links: options.links }, options.parent ?? context.active());
+  const parent = options.parent ?? context.active();
+  const span = startSpan(name, { kind: options.kind, attributes: options.attributes, links: options.links }, parent);
+  const ctx = withSpan(parent, span);
   try {
-    return await context.with(trace.setSpan(options.parent ?? context.active(), span), () => work(span));
+    return await (ctx === context.active() ? work(span) : context.with(ctx, () => work(span)));
   } catch (err) {
     failSpan(span, err);
     throw err;
@@ -107,7 +160,7 @@ export function itemContext(id: string): Context | undefined {
 /** The traceparent of one item in the active batch, for a row or message that continues its trace. */
 export function itemTraceparent(id: string): string | undefined {
   const ctx = itemContext(id);
-  const spanContext = ctx && trace.getSpanContext(ctx);
+  const spanContext = ctx && spanContextOf(ctx);
   return spanContext && trace.isSpanContextValid(spanContext) ? traceHeaders(ctx).traceparent : undefined;
 }
 
@@ -115,7 +168,7 @@ export function itemTraceparent(id: string): string | undefined {
 export function itemTraceId(id: string): string | undefined {
   const ctx = itemContext(id);
   const spanContext = ctx && trace.getSpanContext(ctx);
-  return spanContext && trace.isSpanContextValid(spanContext) && spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext.traceId : undefined;
+  return isSampled(spanContext) ? spanContext.traceId : undefined;
 }
 
 const hasItems = () => ((context.active().getValue(ITEMS) as Map<string, Context> | undefined)?.size ?? 0) > 0;
@@ -138,7 +191,7 @@ export function itemSpans(name: string, ids: Iterable<string>, started: number, 
   const stepLink = step && trace.isSpanContextValid(step) ? [{ context: step }] : undefined;
   for (const id of ids) {
     const parent = items.get(id);
-    if (!parent || !trace.getSpanContext(parent)?.traceFlags) continue;
+    if (!parent || !isSampled(trace.getSpanContext(parent))) continue;
     const span = tracer.startSpan(name, { startTime: started, links: stepLink, attributes: { ...options.attributes, [options.idAttribute]: id } }, parent);
     const failure = options.failureOf?.(id);
     if (failure) span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
@@ -185,9 +238,10 @@ export interface ItemSpans {
 }
 
 /**
- * Starts one span per item that carries a trace context of its own (a command in a batch), each
- * the child of its item's context and linked to the active batch span, which in turn is linked to
- * every item's context.
+ * Starts one span per item that carries a sampled trace context of its own (a command in a
+ * batch), each the child of its item's context and linked to the active batch span, which in turn
+ * is linked to every such item's context. An item whose trace is not sampled gets no span: its
+ * context is kept for what continues its trace (an outbox row, a reply).
  */
 export function startItemSpans(
   name: string,
@@ -200,10 +254,13 @@ export function startItemSpans(
   const toBatch = batch?.isRecording() ? [{ context: batch.spanContext() }] : undefined;
   const itemLinks: Link[] = [];
   for (const item of items) {
-    if (!item.traceparent || spans.has(item.id)) continue;
+    if (!item.traceparent || contexts.has(item.id)) continue;
     const parent = contextFrom(item.traceparent);
     const link = linkTo(parent, { [options.idAttribute]: item.id });
-    if (!link) continue;
+    if (!link) {
+      if (spanContextOf(parent)) contexts.set(item.id, parent);
+      continue;
+    }
     itemLinks.push(link);
     const span = tracer.startSpan(name, { kind: options.kind, links: toBatch, attributes: { ...options.attributes, [options.idAttribute]: item.id } }, parent);
     spans.set(item.id, span);

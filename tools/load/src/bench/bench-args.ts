@@ -23,6 +23,8 @@ export interface BenchArgs {
   dbRows: number;
   naiveSeconds: number;
   reads: number;
+  tracingRounds: number;
+  tracingOrders: number;
   profile: boolean;
   fresh: boolean;
   serviceNodeOptions?: string;
@@ -38,7 +40,8 @@ export const benchUsage = `npm run bench -- [options]
 Starts its own platform (test profile) and measures, in one run: R_http (the gateway alone on
 POST /v1/orders/validate), R_mq (broker publish+confirm, consume+ack), R_db (one row per
 transaction), the full pipeline, the pipeline at 70% of its rate, the naive pipeline (batch 1,
-prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures and the ratios.
+prefetch 1, one consumer), the pipeline with tracing off, at 0.1 and at 1.0, and a CPU-profiled
+pipeline run; prints the figures and the ratios.
 
   --topology T            single (default: everything above), or ha: in one run, the pipeline on
                           the single-node classic test profile, on npm run ha's topology (three
@@ -65,6 +68,8 @@ prefetch 1, one consumer) and a CPU-profiled pipeline run; prints the figures an
                           for each leg's commit round trip)
   --naive-seconds S       measuring window of the naive pipeline (default 20)
   --reads N               GET samples after the pipeline phase (default 1000)
+  --tracing-rounds R      rounds of the tracing phases (off, 0.1, 1.0 in turn; default 2; 0 skips)
+  --tracing-orders N      orders per tracing phase (default 10000)
   --no-profile            skip the CPU-profiled run
   --fresh                 empty the test databases' orders and reservations first (customers and
                           products stay), so runs start alike and compare; with --topology ha
@@ -96,6 +101,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'db-rows': { type: 'string' },
       'naive-seconds': { type: 'string' },
       reads: { type: 'string' },
+      'tracing-rounds': { type: 'string' },
+      'tracing-orders': { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       'service-node-options': { type: 'string' },
@@ -138,6 +145,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     dbRows: num('db-rows', 5000),
     naiveSeconds: num('naive-seconds', 20),
     reads: num('reads', 1000),
+    tracingRounds: num('tracing-rounds', 2),
+    tracingOrders: num('tracing-orders', 10_000),
     profile: !values['no-profile'],
     fresh: values.fresh,
     serviceNodeOptions: values['service-node-options'],

@@ -3,6 +3,7 @@ import type { HtmlReport } from '../report/html-report';
 import { formatLoadSummary, isClean, ms, rate } from '../report/load-summary';
 import type { LoadResult } from '../load/run-load';
 import { meanRHttp, type BenchResult } from './run-bench';
+import { againstOff, tracingModes, type TracingCost } from './tracing-cost';
 
 const services = ['api-gateway', 'order-management', 'customer-service', 'inventory-service'];
 const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
@@ -19,6 +20,27 @@ function formatBrokerCost({ brokerCost: c, pipeline }: BenchResult): string {
   );
 }
 
+const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
+
+/** The tracing phases: per mode the medians, against tracing off, with the budget of each. */
+function formatTracing(cost: TracingCost): string[] {
+  const budget: Record<string, string> = { '0.1': 'budget ≤ 10 %', '1.0': 'measured, no budget' };
+  return [
+    `Tracing (${cost.rounds} round${cost.rounds === 1 ? '' : 's'} of ${cost.orders} orders per mode, each after a warm-up; spans exported over OTLP/HTTP to a sink that stores nothing, as to a collector elsewhere)`,
+    ...tracingModes.map((mode) => {
+      const m = cost.medians[mode];
+      const head = `  ${mode.padEnd(4)} ${rate(m.processedPerSecond).padStart(10)}   services' CPU ${m.servicesCpuPer1000.toFixed(3)} s per 1,000 orders`;
+      if (mode === 'off') return head;
+      const d = againstOff(cost, mode);
+      const exported = cost.runs.filter((r) => r.mode === mode).reduce((sum, r) => sum + r.exportedBytes, 0) / cost.rounds / cost.orders;
+      const met = mode === '0.1' ? `: ${mark(d.throughput >= -0.1)}` : '';
+      return `${head}   throughput ${pct(d.throughput)}, CPU ${pct(d.cpu)} against off (${budget[mode]}${met}); ${exported.toFixed(0)} bytes exported per order`;
+    }),
+  ];
+}
+
+export const tracingClean = (result: BenchResult): boolean => result.tracing?.runs.every((r) => r.clean) ?? true;
+
 /** The figures and the targets of the issue, each marked met or missed. */
 export function formatBench(result: BenchResult): string {
   const { machine: m, pipeline, at70, naive, rHttp, rHttpAfter, rMq, rDb, ratios } = result;
@@ -26,7 +48,7 @@ export function formatBench(result: BenchResult): string {
     ...loadPhases(result).flatMap((p) => p.resources.filter((u) => services.includes(u.name)).map((u) => u.peakRssMb ?? 0)),
   );
   const orderPhases = loadPhases(result).filter((p) => p.mode === 'orders');
-  const allClean = orderPhases.every(isClean);
+  const allClean = orderPhases.every(isClean) && tracingClean(result);
   const sustained = result.args.pipelineSeconds !== undefined && result.args.pipelineSeconds >= 60;
   const lines = [
     `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, kernel ${m.kernel}, PostgreSQL ${m.postgres.server_version} (synchronous_commit=${m.postgres.synchronous_commit}), RabbitMQ ${m.rabbitmq}`,
@@ -60,6 +82,7 @@ export function formatBench(result: BenchResult): string {
     );
   }
   lines.push(`  lost 0 and duplicated 0 in every load phase: ${allClean ? 'yes' : 'NO'}`);
+  if (result.tracing) lines.push('', ...formatTracing(result.tracing));
   if (result.profiled) lines.push('', 'CPU profiles (pipeline run)', ...result.profiled.profiles.map(formatProfile));
   return lines.join('\n');
 }
@@ -76,7 +99,8 @@ export function benchHtmlReport(result: BenchResult): HtmlReport {
       { label: 'R_mq (broker alone)', value: rate(rMq.perSecond) },
       { label: 'naive pipeline', value: rate(naive.processedPerSecond), note: `pipeline / naive ${ratios.pipelineOverNaive.toFixed(1)}` },
       { label: 'at 70 %: acceptance p99', value: ms(at70.acceptance.p99), note: `end-to-end p99 ${ms(at70.endToEnd.p99)}` },
-      { label: 'lost 0, duplicated 0', value: loadPhases(result).every(isClean) ? 'yes' : 'NO' },
+      ...(result.tracing ? [{ label: 'tracing at 0.1 against off', value: pct(againstOff(result.tracing, '0.1').throughput), note: `at 1.0 ${pct(againstOff(result.tracing, '1.0').throughput)}` }] : []),
+      { label: 'lost 0, duplicated 0', value: loadPhases(result).every(isClean) && tracingClean(result) ? 'yes' : 'NO' },
     ],
     runs: loadPhases(result).map((p) => ({ label: p.label, mode: p.mode, text: formatLoadSummary(p), series: p.series })),
   };

@@ -8,6 +8,7 @@ import { brokerProbe } from '../target/running-platform';
 import { measureDatabase, type DatabaseBaseline } from './database-baseline';
 import { machineInfo, placeOrderConsumers, type MachineInfo } from './environment';
 import { withCpuProfiles } from './profiled-run';
+import { measureTracingCost, type TracingCost } from './tracing-cost';
 
 export interface BenchResult {
   machine: MachineInfo;
@@ -27,6 +28,8 @@ export interface BenchResult {
   at70: LoadResult;
   naive: LoadResult;
   profiled?: { run: LoadResult; profiles: ProfileSummary[] };
+  /** The pipeline with tracing off, at 0.1 and at 1.0; undefined with --tracing-rounds 0. */
+  tracing?: TracingCost;
   ratios: { pipelineOverHttp: number; pipelineOverNaive: number };
 }
 
@@ -104,6 +107,17 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
   });
   await platform.restart('api-gateway', nodeOptions);
 
+  let tracing: TracingCost | undefined;
+  if (args.tracingRounds > 0) {
+    say(`what tracing costs: off, 0.1 and 1.0, ${args.tracingRounds} rounds of ${args.tracingOrders} orders, the services restarted for each`);
+    tracing = await measureTracingCost(platform, {
+      rounds: args.tracingRounds,
+      orders: args.tracingOrders,
+      baseEnv: nodeOptions,
+      phase: (title, orders) => phase(title, { orders }),
+    });
+  }
+
   let profiled: BenchResult['profiled'];
   if (args.profile) {
     say('profiling the gateway and order-management (--cpu-prof) during a pipeline run');
@@ -133,6 +147,7 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
     at70,
     naive,
     profiled,
+    tracing,
     ratios: {
       pipelineOverHttp: pipeline.processedPerSecond / meanRHttp({ rHttp, rHttpAfter }),
       pipelineOverNaive: pipeline.processedPerSecond / naive.processedPerSecond,
