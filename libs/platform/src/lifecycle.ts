@@ -11,12 +11,7 @@ export interface Service {
  * Kubernetes (and KEDA scale-down) sends SIGTERM; work in flight must be finished and acked first.
  */
 export function runUntilSignalled(start: () => Promise<Service>, logger: Logger, graceMs: number): void {
-  // The handlers below are installed in this same turn, before any of start()'s work resumes.
-  const starting: Promise<Service | undefined> = start().catch((err) => {
-    logger.fatal({ err }, 'failed to start');
-    process.exit(1);
-    return undefined;
-  });
+  let starting: Promise<Service | undefined> = Promise.resolve(undefined);
   let stopping = false;
 
   const stop = async (signal: string) => {
@@ -42,11 +37,18 @@ export function runUntilSignalled(start: () => Promise<Service>, logger: Logger,
     }
   };
 
+  // The handlers come first: start() runs its first steps synchronously, and a signal that
+  // arrives right after them (a quick scale-down) must find the handlers, not Node's default exit.
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('unhandledRejection', (err) => {
     logger.fatal({ err }, 'unhandled rejection');
     process.exit(1);
+  });
+  starting = start().catch((err) => {
+    logger.fatal({ err }, 'failed to start');
+    process.exit(1);
+    return undefined;
   });
 }
 
