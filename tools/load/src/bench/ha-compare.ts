@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { benchLoadOptions } from './load-options';
 import { runLoad, type LoadOptions, type LoadResult } from '../load/run-load';
 import type { SpawnedPlatform } from '../target/spawned-platform';
 import type { BenchArgs } from './bench-args';
@@ -50,17 +51,7 @@ export class LegRunner {
     private readonly args: BenchArgs,
     private readonly say: (line: string) => void,
   ) {
-    this.common = {
-      gatewayUrl: platform.gatewayUrl,
-      ordersDatabaseUrl: platform.ordersDatabaseUrl,
-      concurrency: args.concurrency,
-      customers: args.customers,
-      outOfStockShare: 0.05,
-      drainTimeoutSeconds: 300,
-      progress: args.progress,
-      probes: platform.probes(),
-      brokerUrl: platform.brokerUrl,
-    };
+    this.common = benchLoadOptions(platform, args);
   }
 
   warmup(name: LegName): Promise<LoadResult> {

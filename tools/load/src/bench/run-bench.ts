@@ -7,6 +7,7 @@ import { measureBrokerCost, type BrokerCost } from './broker-cost';
 import { brokerProbe } from '../target/running-platform';
 import { measureDatabase, type DatabaseBaseline } from './database-baseline';
 import { machineInfo, placeOrderConsumers, type MachineInfo } from './environment';
+import { benchLoadOptions } from './load-options';
 import { withCpuProfiles } from './profiled-run';
 import { measureTracingCost, type TracingCost } from './tracing-cost';
 
@@ -46,17 +47,7 @@ export const meanRHttp = ({ rHttp, rHttpAfter }: Pick<BenchResult, 'rHttp' | 'rH
 /** Every phase against one spawned platform, one after the other, so they share the machine's state. */
 export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDir: string, say: (line: string) => void): Promise<BenchResult> {
   const nodeOptions: Record<string, string> = args.serviceNodeOptions ? { NODE_OPTIONS: args.serviceNodeOptions } : {};
-  const common: Omit<LoadOptions, 'orders'> = {
-    gatewayUrl: platform.gatewayUrl,
-    ordersDatabaseUrl: platform.ordersDatabaseUrl,
-    concurrency: args.concurrency,
-    customers: args.customers,
-    outOfStockShare: 0.05,
-    drainTimeoutSeconds: 300,
-    progress: args.progress,
-    probes: platform.probes(),
-    brokerUrl: platform.brokerUrl,
-  };
+  const common: Omit<LoadOptions, 'orders'> = benchLoadOptions(platform, args);
   const phase = async (title: string, options: Partial<LoadOptions> & { orders: number }): Promise<LoadResult> => {
     say(title);
     const result = await runLoad({ ...common, label: title, ...options });
