@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Request, RequestHandler, Response } from 'express';
 import { contextFrom, startSpan, withSpan } from './spans';
@@ -17,7 +17,7 @@ import { contextFrom, startSpan, withSpan } from './spans';
 export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler {
   return (req, res, next) => {
     if (options.ignore?.test(req.path)) return next();
-    const parent = req.headers.traceparent === undefined ? ROOT_CONTEXT : contextFrom(req.headers);
+    const parent = contextFrom(req.headers);
     const span = startSpan(req.method, { kind: SpanKind.SERVER }, parent);
     let ctx: Context = withSpan(parent, span);
     if (span.isRecording()) {

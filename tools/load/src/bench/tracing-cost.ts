@@ -2,12 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadResult } from '../load/run-load';
 import { isClean } from '../report/load-summary';
-import type { ServiceName } from '../repo';
+import { localEnv } from '../repo';
 import type { SpawnedPlatform } from '../target/spawned-platform';
 
 export type TracingMode = 'off' | '0.1' | '1.0';
 export const tracingModes: TracingMode[] = ['off', '0.1', '1.0'];
-const services: ServiceName[] = ['customer-service', 'inventory-service', 'order-management', 'api-gateway'];
 
 /**
  * An OTLP/HTTP endpoint that accepts every export and keeps only its size: the services pay what
@@ -85,13 +84,13 @@ export async function measureTracingCost(
     for (let round = 0; round < options.rounds; round += 1) {
       for (let i = 0; i < tracingModes.length; i += 1) {
         const mode = tracingModes[(i + round) % tracingModes.length];
-        for (const service of services) await platform.restart(service, { ...options.baseEnv, ...tracingEnv(mode, sink.url) });
+        for (const service of localEnv.services) await platform.restart(service, { ...options.baseEnv, ...tracingEnv(mode, sink.url) });
         // Unmeasured: a restarted service compiles its hot paths and loads what it loads lazily (the
         // exporter's transport on its first export), once, and that is not what an order costs.
         await options.phase(`tracing ${mode}: warm-up, not measured`, Math.min(3000, options.orders));
         const before = sink.received().bytes;
         const result = await options.phase(`tracing ${mode} (round ${round + 1} of ${options.rounds})`, options.orders);
-        const cpu = result.resources.filter((u) => (services as string[]).includes(u.name)).reduce((sum, u) => sum + u.cpuPer1000, 0);
+        const cpu = result.resources.filter((u) => (localEnv.services as string[]).includes(u.name)).reduce((sum, u) => sum + u.cpuPer1000, 0);
         runs.push({
           mode,
           processedPerSecond: result.processedPerSecond,
@@ -102,7 +101,7 @@ export async function measureTracingCost(
       }
     }
   } finally {
-    for (const service of services) await platform.restart(service, options.baseEnv);
+    for (const service of localEnv.services) await platform.restart(service, options.baseEnv);
     await sink.close();
   }
   const of = (mode: TracingMode) => runs.filter((r) => r.mode === mode);
