@@ -12,6 +12,7 @@
 #   status              nodes, queue leaders, which cluster is the primary
 #   rabbit-kill <i>     kill -9 node i (1-3)          rabbit-stop <i>   stop node i gracefully
 #   rabbit-start <i>    start node i again             rabbit-leader <queue>  the index of its leader
+#   rabbit-lead <queue> <i>  move the leadership of a quorum queue to node i
 #   rabbit-partition <i>  cut node i off from the other two (iptables on their distribution ports)
 #   rabbit-heal <i>     undo it: node i, paused meanwhile (pause_minority), restarts by itself
 #   rabbit-paused <i>   wait until node i has paused itself (its AMQP port closes), up to 60 s
@@ -105,6 +106,16 @@ rabbit_kill() {
   log "kill -9 $RABBITMQ_NODE (pid $pid)"
   kill -9 "$pid"
   for _ in $(seq 1 50); do port_open "$AMQP_PORT" || return 0; sleep 0.1; done
+}
+
+rabbit_lead() { # queue i: moves the leadership of a quorum queue to node i (a no-op if it leads it)
+  select_node "$2"
+  local target="$RABBITMQ_NODE@$HOST" out
+  out=$(ctl eval "{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<\"$VHOST\">>, queue, <<\"$1\">>)), rabbit_quorum_queue:transfer_leadership(Q, '$target')." 2>&1) || true
+  case "$out" in
+    "{migrated,'$target'}" | *already_leader*) ;;
+    *) log "could not move the leadership of $1 to $target: $out"; return 1 ;;
+  esac
 }
 
 rabbit_leader() { # queue: prints the index (1-3) of the node that leads it
@@ -335,6 +346,7 @@ case "${1:-up}" in
   rabbit-stop) select_node "${2:?node index}"; rabbitmq_stop ;;
   rabbit-start) select_node "${2:?node index}"; rabbitmq_start ;;
   rabbit-leader) rabbit_leader "${2:?queue}" ;;
+  rabbit-lead) rabbit_lead "${2:?queue}" "${3:?node index}" ;;
   rabbit-partition) rabbit_partition "${2:?node index}" ;;
   rabbit-heal) rabbit_unpartition "${2:?node index}" ;;
   rabbit-await) select_node "${2:?node index}"; ctl await_startup --timeout "${3:-120}" >/dev/null ;;

@@ -13,6 +13,14 @@ export interface BrokerOptions {
   maxBackoffMs?: number;
   /** How long a publish or a call waits for a lost connection to come back before refusing. */
   reconnectWaitMs?: number;
+  /**
+   * After an established connection is lost, how long to wait before connecting again (0 by
+   * default). With quorum queues the node that went away may have led some of them: RabbitMQ 3.10
+   * confirms, and then drops, what a channel publishes to a quorum queue for the first time while
+   * that queue is still electing a new leader (docs/reliability.md). The wait keeps the first
+   * publishes of the new connection's channels out of that window.
+   */
+  settleMs?: number;
 }
 
 /** The URL without its password, for logs. */
@@ -144,23 +152,26 @@ export class BrokerConnection {
     // A connection that closes during its own setups is the running connect's to retry: two
     // reconnects would open two connections, and the components' channels on the one they no
     // longer track would keep taking deliveries that nobody settles.
-    if (!this.connecting) this.scheduleReconnect();
+    if (!this.connecting) this.scheduleReconnect(this.options.settleMs ?? 0);
   }
 
   /**
    * The next node, right away while some node has not failed yet in this round, else after a
-   * backoff. At most one reconnect waits at a time.
+   * backoff; no sooner than `atLeastMs`. At most one reconnect waits at a time.
    */
-  private scheduleReconnect(): void {
+  private scheduleReconnect(atLeastMs = 0): void {
     if (this.closing || this.timer !== undefined) return;
     const max = this.options.maxBackoffMs ?? 5000;
     this.node = (this.node + 1) % this.urls.length;
     const rounds = Math.floor(this.attempt / this.urls.length);
     const delay = this.attempt % this.urls.length === this.urls.length - 1 || this.urls.length === 1 ? Math.min(max, 200 * 2 ** rounds) : 50;
     this.attempt += 1;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.connect();
-    }, delay * (0.5 + Math.random() / 2));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.connect();
+      },
+      Math.max(atLeastMs, delay * (0.5 + Math.random() / 2)),
+    );
   }
 }

@@ -32,6 +32,30 @@ describe('BrokerConnection', () => {
   });
 });
 
+describe('BrokerConnection with a settle time', () => {
+  it('when an established connection is lost, then it connects again no sooner than settleMs, and at once on its first start', async () => {
+    const proxy = await startTcpProxy(rabbitmq.port);
+    const broker = new BrokerConnection({ url: viaProxy(proxy.port), name: 'settle-test', logger: quietLogger(), settleMs: 1200 });
+    const connectedAt: number[] = [];
+    try {
+      await broker.use(async () => void connectedAt.push(Date.now()));
+      const started = Date.now();
+      await broker.start();
+      expect(connectedAt[0] - started).toBeLessThan(1000);
+
+      const cutAt = Date.now();
+      proxy.cutAll();
+      await waitFor(() => connectedAt.length === 2 && broker.isConnected, { timeoutMs: 10_000, what: 'reconnected' });
+      expect(connectedAt[1] - cutAt).toBeGreaterThanOrEqual(1200);
+      // A publish or a call waiting meanwhile is answered by reconnected(), not left hanging.
+      expect(await broker.reconnected(10)).toBe(true);
+    } finally {
+      await broker.close();
+      await proxy.close();
+    }
+  });
+});
+
 describe('BrokerConnection when a connection closes during its setup', () => {
   it('when the connection is cut while a setup runs on it, then one new connection is opened, not two', async () => {
     const proxy = await startTcpProxy(rabbitmq.port);

@@ -70,7 +70,7 @@ export interface RunningGateway {
  */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const metrics = createMetrics('api-gateway');
-  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'api-gateway', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'api-gateway', logger, settleMs: config.brokerSettleMs });
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, (channel) =>
     declarePlaceOrderTopology(channel, config.queueType),
   );

@@ -16,7 +16,7 @@ export async function startCustomerService(config: CustomerServiceConfig, logger
   const metrics = createMetrics('customer-service');
   const db = await createCustomerDataSource(config.databaseUrl, config.dbPoolSize).initialize();
   const database = watchDatabase(db);
-  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'customer-service', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'customer-service', logger, settleMs: config.brokerSettleMs });
   const useCases = createCustomerUseCases({ customers: createCustomerRepository(db) });
   const rpc = new RpcServer({
     broker,

@@ -27,7 +27,7 @@ export async function startInventoryService(config: InventoryServiceConfig, logg
   const release = createReleaseStock(deps);
   const products = createProductUseCases({ ...deps, db, currency: config.currency });
 
-  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'inventory-service', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'inventory-service', logger, settleMs: config.brokerSettleMs });
   const rpc = new RpcServer({
     broker,
     queue: queues.inventoryRpc,

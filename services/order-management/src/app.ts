@@ -40,7 +40,7 @@ export async function startOrderManagement(config: OrderManagementConfig, logger
   const orders = createOrderRepository();
   const outbox = createOutbox();
 
-  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'order-management', logger });
+  const broker = new BrokerConnection({ url: config.brokerUrls, name: 'order-management', logger, settleMs: config.brokerSettleMs });
   const rpcClient = new RpcClient(broker, logger, config.rpcTimeoutMs, metrics);
   const publisher = new ConfirmPublisher(broker, logger, config.publishTimeoutMs, declareExchanges);
   const relay = createOutboxRelay({
