@@ -171,4 +171,14 @@ describe('bench tracing cost', () => {
     expect(parseBenchArgs(['--tracing-rounds', '0']).tracingRounds).toBe(0);
     expect(parseBenchArgs([]).tracingRounds).toBe(2);
   });
+
+  it('when --tracing-modes is given, then those phases run, off first; 0 is the SDK on with nothing sampled', async () => {
+    const { tracingEnv } = await import('../src/bench/tracing-cost');
+    const { parseBenchArgs } = await import('../src/bench/bench-args');
+    expect(parseBenchArgs([]).tracingModes).toEqual(['off', '0.1', '1.0']);
+    expect(parseBenchArgs(['--tracing-modes', 'off,0,0.1']).tracingModes).toEqual(['off', '0', '0.1']);
+    expect(tracingEnv('0', 'http://127.0.0.1:1')).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
+    expect(() => parseBenchArgs(['--tracing-modes', '0.1,off'])).toThrow(/must start with off/);
+    expect(() => parseBenchArgs(['--tracing-modes', 'off,0.5'])).toThrow(/not 0.5/);
+  });
 });

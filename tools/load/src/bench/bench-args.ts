@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ProgressMode } from '../load/progress';
+import { allTracingModes, tracingModes, type TracingMode } from './tracing-cost';
 
 export type BenchTopology = 'single' | 'ha';
 
@@ -25,6 +26,7 @@ export interface BenchArgs {
   reads: number;
   tracingRounds: number;
   tracingOrders: number;
+  tracingModes: TracingMode[];
   profile: boolean;
   fresh: boolean;
   serviceNodeOptions?: string;
@@ -70,6 +72,8 @@ pipeline run; prints the figures and the ratios.
   --reads N               GET samples after the pipeline phase (default 1000)
   --tracing-rounds R      rounds of the tracing phases (off, 0.1, 1.0 in turn; default 2; 0 skips)
   --tracing-orders N      orders per tracing phase (default 10000)
+  --tracing-modes M       which tracing phases, comma-separated, off first: off, 0 (the SDK on,
+                          nothing sampled), 0.1, 1.0 (default off,0.1,1.0)
   --no-profile            skip the CPU-profiled run
   --fresh                 empty the test databases' orders and reservations first (customers and
                           products stay), so runs start alike and compare; with --topology ha
@@ -103,6 +107,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       reads: { type: 'string' },
       'tracing-rounds': { type: 'string' },
       'tracing-orders': { type: 'string' },
+      'tracing-modes': { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       'service-node-options': { type: 'string' },
@@ -128,6 +133,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const ha = topology === 'ha';
   const sampleSeconds = num('sample-seconds', 5);
   if (sampleSeconds === 0) throw new Error('--sample-seconds must be more than 0');
+  const modes = (values['tracing-modes'] ?? tracingModes.join(',')).split(',').map((m) => m.trim()) as TracingMode[];
+  const unknown = modes.filter((m) => !allTracingModes.includes(m));
+  if (unknown.length > 0) throw new Error(`--tracing-modes takes ${allTracingModes.join(', ')}, not ${unknown.join(', ')}`);
+  if (modes[0] !== 'off' || new Set(modes).size !== modes.length) throw new Error('--tracing-modes must start with off, each mode once: the others are compared with it');
   const rounds = num('rounds', 1);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number of at least 1');
   return {
@@ -147,6 +156,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     reads: num('reads', 1000),
     tracingRounds: num('tracing-rounds', 2),
     tracingOrders: num('tracing-orders', 10_000),
+    tracingModes: modes,
     profile: !values['no-profile'],
     fresh: values.fresh,
     serviceNodeOptions: values['service-node-options'],

@@ -24,11 +24,12 @@ const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1
 
 /** The tracing phases: per mode the medians, against tracing off, with the budget of each. */
 function formatTracing(cost: TracingCost): string[] {
-  const budget: Record<string, string> = { '0.1': 'budget ≤ 10 %', '1.0': 'measured, no budget' };
+  const budget: Record<string, string> = { '0': 'the SDK alone, nothing sampled', '0.1': 'budget ≤ 10 %', '1.0': 'measured, no budget' };
   return [
     `Tracing (${cost.rounds} round${cost.rounds === 1 ? '' : 's'} of ${cost.orders} orders per mode, each after a warm-up; spans exported over OTLP/HTTP to a sink that stores nothing, as to a collector elsewhere)`,
-    ...tracingModes.map((mode) => {
-      const m = cost.medians[mode];
+    // Reports written before --tracing-modes have no modes: the three of the default.
+    ...(cost.modes ?? tracingModes).map((mode) => {
+      const m = cost.medians[mode]!;
       const head = `  ${mode.padEnd(4)} ${rate(m.processedPerSecond).padStart(10)}   services' CPU ${m.servicesCpuPer1000.toFixed(3)} s per 1,000 orders`;
       if (mode === 'off') return head;
       const d = againstOff(cost, mode);

@@ -100,8 +100,9 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
 
   let tracing: TracingCost | undefined;
   if (args.tracingRounds > 0) {
-    say(`what tracing costs: off, 0.1 and 1.0, ${args.tracingRounds} rounds of ${args.tracingOrders} orders, the services restarted for each`);
+    say(`what tracing costs: ${args.tracingModes.join(', ')}, ${args.tracingRounds} rounds of ${args.tracingOrders} orders, the services restarted for each`);
     tracing = await measureTracingCost(platform, {
+      modes: args.tracingModes,
       rounds: args.tracingRounds,
       orders: args.tracingOrders,
       baseEnv: nodeOptions,

@@ -5,7 +5,10 @@ import { isClean } from '../report/load-summary';
 import { localEnv } from '../repo';
 import type { SpawnedPlatform } from '../target/spawned-platform';
 
-export type TracingMode = 'off' | '0.1' | '1.0';
+/** Tracing off (no endpoint); on with nothing sampled ('0': what the SDK costs before a span is recorded); at 0.1; at 1.0. */
+export type TracingMode = 'off' | '0' | '0.1' | '1.0';
+export const allTracingModes: TracingMode[] = ['off', '0', '0.1', '1.0'];
+/** What `npm run bench` measures unless --tracing-modes says otherwise. */
 export const tracingModes: TracingMode[] = ['off', '0.1', '1.0'];
 
 /**
@@ -38,7 +41,7 @@ export function tracingEnv(mode: TracingMode, endpoint: string): Record<string, 
   if (mode === 'off') return { OTEL_EXPORTER_OTLP_ENDPOINT: '' };
   return {
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-    ...(mode === '0.1' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : { OTEL_TRACES_SAMPLER: 'parentbased_always_on' }),
+    ...(mode === '1.0' ? { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } : { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: mode }),
   };
 }
 
@@ -53,20 +56,22 @@ export interface TracingRun {
 }
 
 export interface TracingCost {
+  /** The modes measured, tracing off first. */
+  modes: TracingMode[];
   rounds: number;
   orders: number;
   runs: TracingRun[];
-  /** Per mode: the median processed/s and services' CPU per 1,000 orders over the rounds. */
-  medians: Record<TracingMode, { processedPerSecond: number; servicesCpuPer1000: number }>;
+  /** Per mode measured: the median processed/s and services' CPU per 1,000 orders over the rounds. */
+  medians: Partial<Record<TracingMode, { processedPerSecond: number; servicesCpuPer1000: number }>>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Per mode, the change against tracing off (negative: slower). */
-export const againstOff = (cost: TracingCost, mode: TracingMode): { throughput: number; cpu: number } => ({
-  throughput: cost.medians[mode].processedPerSecond / cost.medians.off.processedPerSecond - 1,
-  cpu: cost.medians[mode].servicesCpuPer1000 / cost.medians.off.servicesCpuPer1000 - 1,
-});
+export const againstOff = (cost: TracingCost, mode: TracingMode): { throughput: number; cpu: number } => {
+  const [m, off] = [cost.medians[mode]!, cost.medians.off!];
+  return { throughput: m.processedPerSecond / off.processedPerSecond - 1, cpu: m.servicesCpuPer1000 / off.servicesCpuPer1000 - 1 };
+};
 
 /**
  * What tracing costs the pipeline: round after round, each mode in turn (the order rotating, so a
@@ -76,14 +81,15 @@ export const againstOff = (cost: TracingCost, mode: TracingMode): { throughput: 
  */
 export async function measureTracingCost(
   platform: SpawnedPlatform,
-  options: { rounds: number; orders: number; baseEnv: Record<string, string>; phase: (title: string, orders: number) => Promise<LoadResult> },
+  options: { modes?: TracingMode[]; rounds: number; orders: number; baseEnv: Record<string, string>; phase: (title: string, orders: number) => Promise<LoadResult> },
 ): Promise<TracingCost> {
+  const modes = options.modes ?? tracingModes;
   const sink = await startOtlpSink();
   const runs: TracingRun[] = [];
   try {
     for (let round = 0; round < options.rounds; round += 1) {
-      for (let i = 0; i < tracingModes.length; i += 1) {
-        const mode = tracingModes[(i + round) % tracingModes.length];
+      for (let i = 0; i < modes.length; i += 1) {
+        const mode = modes[(i + round) % modes.length];
         for (const service of localEnv.services) await platform.restart(service, { ...options.baseEnv, ...tracingEnv(mode, sink.url) });
         // Unmeasured: a restarted service compiles its hot paths and loads what it loads lazily (the
         // exporter's transport on its first export), once, and that is not what an order costs.
@@ -106,7 +112,7 @@ export async function measureTracingCost(
   }
   const of = (mode: TracingMode) => runs.filter((r) => r.mode === mode);
   const medians = Object.fromEntries(
-    tracingModes.map((mode) => [mode, { processedPerSecond: median(of(mode).map((r) => r.processedPerSecond)), servicesCpuPer1000: median(of(mode).map((r) => r.servicesCpuPer1000)) }]),
+    modes.map((mode) => [mode, { processedPerSecond: median(of(mode).map((r) => r.processedPerSecond)), servicesCpuPer1000: median(of(mode).map((r) => r.servicesCpuPer1000)) }]),
   ) as TracingCost['medians'];
-  return { rounds: options.rounds, orders: options.orders, runs, medians };
+  return { modes, rounds: options.rounds, orders: options.orders, runs, medians };
 }
