@@ -108,6 +108,20 @@ rabbit_kill() {
   for _ in $(seq 1 50); do port_open "$AMQP_PORT" || return 0; sleep 0.1; done
 }
 
+# Stops node i whether or not its AMQP port is open: the last node left running pauses itself as
+# the other two stop (pause_minority) and closes its listeners, but its VM still runs.
+rabbit_down() { # i
+  select_node "$1"
+  local pid
+  pid=$(cat "$(rabbit_home)/pid" 2>/dev/null || true)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  log "stopping RabbitMQ node $RABBITMQ_NODE"
+  ctl stop >/dev/null 2>&1 || true
+  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+  log "node $RABBITMQ_NODE did not stop within 30 s: kill -9"
+  kill -9 "$pid" 2>/dev/null || true
+}
+
 rabbit_lead() { # queue i: moves the leadership of a quorum queue to node i (a no-op if it leads it)
   select_node "$2"
   local target="$RABBITMQ_NODE@$HOST" out
@@ -330,11 +344,11 @@ case "${1:-up}" in
     log "RabbitMQ (${NODES[*]}) and PostgreSQL (${CLUSTERS[*]}) are ready"
     ;;
   down)
-    for i in 3 2 1; do rabbit_unpartition "$i"; select_node "$i"; rabbitmq_stop; done
+    for i in 3 2 1; do rabbit_unpartition "$i"; rabbit_down "$i"; done
     pg_down
     ;;
   destroy)
-    for i in 3 2 1; do rabbit_unpartition "$i"; select_node "$i"; rabbitmq_stop; rm -rf "$(rabbit_home)"; done
+    for i in 3 2 1; do rabbit_unpartition "$i"; rabbit_down "$i"; rm -rf "$(rabbit_home)"; done
     pg_down
     for i in 0 1; do
       [ -n "$(cluster_by_name "$(cluster_name "$i")")" ] && pg_dropcluster "$VERSION" "$(cluster_name "$i")"
