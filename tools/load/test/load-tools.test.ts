@@ -180,5 +180,7 @@ describe('bench tracing cost', () => {
     expect(tracingEnv('0', 'http://127.0.0.1:1')).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
     expect(() => parseBenchArgs(['--tracing-modes', '0.1,off'])).toThrow(/must start with off/);
     expect(() => parseBenchArgs(['--tracing-modes', 'off,0.5'])).toThrow(/not 0.5/);
+    expect(parseBenchArgs([]).tracingRate).toBeUndefined();
+    expect(parseBenchArgs(['--tracing-rate', '1000']).tracingRate).toBe(1000);
   });
 });

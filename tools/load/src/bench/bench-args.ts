@@ -27,6 +27,8 @@ export interface BenchArgs {
   tracingRounds: number;
   tracingOrders: number;
   tracingModes: TracingMode[];
+  /** Orders/s of the measured tracing phases (open loop); closed loop when undefined. */
+  tracingRate?: number;
   profile: boolean;
   fresh: boolean;
   serviceNodeOptions?: string;
@@ -74,6 +76,8 @@ pipeline run; prints the figures and the ratios.
   --tracing-orders N      orders per tracing phase (default 10000)
   --tracing-modes M       which tracing phases, comma-separated, off first: off, 0 (the SDK on,
                           nothing sampled), 0.1, 1.0 (default off,0.1,1.0)
+  --tracing-rate R        run the measured tracing phases open loop at R orders/s (below the
+                          pipeline's rate): batches alike in every mode, compared by CPU per order
   --no-profile            skip the CPU-profiled run
   --fresh                 empty the test databases' orders and reservations first (customers and
                           products stay), so runs start alike and compare; with --topology ha
@@ -108,6 +112,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'tracing-rounds': { type: 'string' },
       'tracing-orders': { type: 'string' },
       'tracing-modes': { type: 'string' },
+      'tracing-rate': { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       'service-node-options': { type: 'string' },
@@ -157,6 +162,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     tracingRounds: num('tracing-rounds', 2),
     tracingOrders: num('tracing-orders', 10_000),
     tracingModes: modes,
+    tracingRate: num('tracing-rate', 0) || undefined,
     profile: !values['no-profile'],
     fresh: values.fresh,
     serviceNodeOptions: values['service-node-options'],

@@ -100,13 +100,15 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
 
   let tracing: TracingCost | undefined;
   if (args.tracingRounds > 0) {
-    say(`what tracing costs: ${args.tracingModes.join(', ')}, ${args.tracingRounds} rounds of ${args.tracingOrders} orders, the services restarted for each`);
+    const pace = args.tracingRate ? ` at ${args.tracingRate} orders/s` : '';
+    say(`what tracing costs: ${args.tracingModes.join(', ')}, ${args.tracingRounds} rounds of ${args.tracingOrders} orders${pace}, the services restarted for each`);
     tracing = await measureTracingCost(platform, {
       modes: args.tracingModes,
       rounds: args.tracingRounds,
       orders: args.tracingOrders,
+      rate: args.tracingRate,
       baseEnv: nodeOptions,
-      phase: (title, orders) => phase(title, { orders }),
+      phase: (title, orders, rate) => phase(title, { orders, ...(rate ? { rate } : {}) }),
     });
   }
 

@@ -58,6 +58,11 @@ export interface TracingRun {
 export interface TracingCost {
   /** The modes measured, tracing off first. */
   modes: TracingMode[];
+  /**
+   * The offered rate of the measured phases (open loop), when one was set: then every mode works
+   * at the same pace with batches alike, and CPU per order is the figure that compares.
+   */
+  rate?: number;
   rounds: number;
   orders: number;
   runs: TracingRun[];
@@ -81,7 +86,15 @@ export const againstOff = (cost: TracingCost, mode: TracingMode): { throughput: 
  */
 export async function measureTracingCost(
   platform: SpawnedPlatform,
-  options: { modes?: TracingMode[]; rounds: number; orders: number; baseEnv: Record<string, string>; phase: (title: string, orders: number) => Promise<LoadResult> },
+  options: {
+    modes?: TracingMode[];
+    rounds: number;
+    orders: number;
+    /** Orders/s of the measured phases (open loop); closed loop without it. */
+    rate?: number;
+    baseEnv: Record<string, string>;
+    phase: (title: string, orders: number, rate?: number) => Promise<LoadResult>;
+  },
 ): Promise<TracingCost> {
   const modes = options.modes ?? tracingModes;
   const sink = await startOtlpSink();
@@ -95,7 +108,7 @@ export async function measureTracingCost(
         // exporter's transport on its first export), once, and that is not what an order costs.
         await options.phase(`tracing ${mode}: warm-up, not measured`, Math.min(3000, options.orders));
         const before = sink.received().bytes;
-        const result = await options.phase(`tracing ${mode} (round ${round + 1} of ${options.rounds})`, options.orders);
+        const result = await options.phase(`tracing ${mode} (round ${round + 1} of ${options.rounds})`, options.orders, options.rate);
         const cpu = result.resources.filter((u) => (localEnv.services as string[]).includes(u.name)).reduce((sum, u) => sum + u.cpuPer1000, 0);
         runs.push({
           mode,
@@ -114,5 +127,5 @@ export async function measureTracingCost(
   const medians = Object.fromEntries(
     modes.map((mode) => [mode, { processedPerSecond: median(of(mode).map((r) => r.processedPerSecond)), servicesCpuPer1000: median(of(mode).map((r) => r.servicesCpuPer1000)) }]),
   ) as TracingCost['medians'];
-  return { modes, rounds: options.rounds, orders: options.orders, runs, medians };
+  return { modes, ...(options.rate ? { rate: options.rate } : {}), rounds: options.rounds, orders: options.orders, runs, medians };
 }
