@@ -27,7 +27,7 @@ export interface BenchArgs {
   tracingRounds: number;
   tracingOrders: number;
   tracingModes: TracingMode[];
-  /** Orders/s of the measured tracing phases (open loop); closed loop when undefined. */
+  /** Orders/s of the measured tracing phases; undefined: half the pipeline's rate; 0: closed loop. */
   tracingRate?: number;
   profile: boolean;
   fresh: boolean;
@@ -72,12 +72,13 @@ pipeline run; prints the figures and the ratios.
                           for each leg's commit round trip)
   --naive-seconds S       measuring window of the naive pipeline (default 20)
   --reads N               GET samples after the pipeline phase (default 1000)
-  --tracing-rounds R      rounds of the tracing phases (off, 0.1, 1.0 in turn; default 2; 0 skips)
-  --tracing-orders N      orders per tracing phase (default 10000)
+  --tracing-rounds R      rounds of the tracing phases (off, 0.1, 1.0 in turn; default 4; 0 skips)
+  --tracing-orders N      orders per tracing phase (default 15000)
   --tracing-modes M       which tracing phases, comma-separated, off first: off, 0 (the SDK on,
                           nothing sampled), 0.1, 1.0 (default off,0.1,1.0)
-  --tracing-rate R        run the measured tracing phases open loop at R orders/s (below the
-                          pipeline's rate): batches alike in every mode, compared by CPU per order
+  --tracing-rate R        the measured tracing phases run open loop at R orders/s, batches alike
+                          in every mode, compared by CPU per order (default: half the pipeline's
+                          measured rate); 0 runs them closed loop, compared by throughput
   --no-profile            skip the CPU-profiled run
   --fresh                 empty the test databases' orders and reservations first (customers and
                           products stay), so runs start alike and compare; with --topology ha
@@ -159,10 +160,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     dbRows: num('db-rows', 5000),
     naiveSeconds: num('naive-seconds', 20),
     reads: num('reads', 1000),
-    tracingRounds: num('tracing-rounds', 2),
-    tracingOrders: num('tracing-orders', 10_000),
+    tracingRounds: num('tracing-rounds', 4),
+    tracingOrders: num('tracing-orders', 15_000),
     tracingModes: modes,
-    tracingRate: num('tracing-rate', 0) || undefined,
+    tracingRate: values['tracing-rate'] === undefined ? undefined : num('tracing-rate', 0),
     profile: !values['no-profile'],
     fresh: values.fresh,
     serviceNodeOptions: values['service-node-options'],

@@ -100,13 +100,16 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
 
   let tracing: TracingCost | undefined;
   if (args.tracingRounds > 0) {
-    const pace = args.tracingRate ? ` at ${args.tracingRate} orders/s` : '';
+    // Open loop below the pipeline's rate, every mode keeps the pace with batches alike, and CPU per
+    // order compares; the closed loop's throughput differs by more than the budget from run to run.
+    const tracingRate = args.tracingRate ?? Math.max(1, Math.round(pipeline.processedPerSecond * 0.5));
+    const pace = tracingRate ? ` at ${tracingRate} orders/s` : ', closed loop';
     say(`what tracing costs: ${args.tracingModes.join(', ')}, ${args.tracingRounds} rounds of ${args.tracingOrders} orders${pace}, the services restarted for each`);
     tracing = await measureTracingCost(platform, {
       modes: args.tracingModes,
       rounds: args.tracingRounds,
       orders: args.tracingOrders,
-      rate: args.tracingRate,
+      rate: tracingRate || undefined,
       baseEnv: nodeOptions,
       phase: (title, orders, rate) => phase(title, { orders, ...(rate ? { rate } : {}) }),
     });

@@ -47,9 +47,13 @@ export function tracingEnv(mode: TracingMode, endpoint: string): Record<string, 
 
 export interface TracingRun {
   mode: TracingMode;
+  /** The round the run belongs to (from 0): its modes ran one after the other. */
+  round?: number;
   processedPerSecond: number;
   /** CPU seconds per 1,000 orders, the four services together. */
   servicesCpuPer1000: number;
+  /** CPU seconds per 1,000 orders of each process the run watched (each service, RabbitMQ, Postgres, the machine). */
+  cpuPer1000ByProcess?: Record<string, number>;
   /** What the sink received during the run. */
   exportedBytes: number;
   clean: boolean;
@@ -70,13 +74,58 @@ export interface TracingCost {
   medians: Partial<Record<TracingMode, { processedPerSecond: number; servicesCpuPer1000: number }>>;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Per mode, the change against tracing off (negative: slower). */
-export const againstOff = (cost: TracingCost, mode: TracingMode): { throughput: number; cpu: number } => {
-  const [m, off] = [cost.medians[mode]!, cost.medians.off!];
-  return { throughput: m.processedPerSecond / off.processedPerSecond - 1, cpu: m.servicesCpuPer1000 / off.servicesCpuPer1000 - 1 };
+/** The median; of an even count, the mean of the two middle values. */
+export const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+
+/** Per process the runs of a mode watched, the median CPU seconds per 1,000 orders. */
+export function processMedians(cost: TracingCost, mode: TracingMode): Record<string, number> {
+  const runs = cost.runs.filter((r) => r.mode === mode && r.cpuPer1000ByProcess);
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.cpuPer1000ByProcess!)))];
+  return Object.fromEntries(names.map((name) => [name, median(runs.map((r) => r.cpuPer1000ByProcess![name]).filter(Number.isFinite))]));
+}
+
+/** Each run with its round (runs kept before the round was recorded are in round order, every mode once per round). */
+const withRounds = (cost: TracingCost): Array<TracingRun & { round: number }> =>
+  cost.runs.map((run, i) => ({ ...run, round: run.round ?? Math.floor(i / (cost.modes ?? tracingModes).length) }));
+
+export interface AgainstOff {
+  /** Processed/s against off (negative: slower). */
+  throughput: number;
+  /** Services' CPU per order against off (positive: dearer). */
+  cpu: number;
+  /** The machine's CPU per order (every process, RabbitMQ and Postgres too) against off, when recorded. */
+  machineCpu?: number;
+  /** The smallest and largest change of services' CPU among the rounds. */
+  cpuRange: [number, number];
+}
+
+/**
+ * Per mode, the change against tracing off: in each round the mode's run against that round's off
+ * run (run next to it, so a drift of the machine over the bench cancels), then the median over the
+ * rounds.
+ */
+export function againstOff(cost: TracingCost, mode: TracingMode): AgainstOff {
+  const runs = withRounds(cost);
+  const pairs = runs
+    .filter((r) => r.mode === mode)
+    .map((r) => [r, runs.find((o) => o.mode === 'off' && o.round === r.round)] as const)
+    .filter((pair): pair is readonly [TracingRun & { round: number }, TracingRun & { round: number }] => pair[1] !== undefined);
+  const change = (of: (r: TracingRun) => number | undefined) => {
+    const ratios = pairs.map(([r, off]) => (of(r) ?? NaN) / (of(off) ?? NaN) - 1).filter(Number.isFinite);
+    return ratios.length ? median(ratios) : undefined;
+  };
+  const cpus = pairs.map(([r, off]) => r.servicesCpuPer1000 / off.servicesCpuPer1000 - 1);
+  return {
+    throughput: change((r) => r.processedPerSecond) ?? NaN,
+    cpu: change((r) => r.servicesCpuPer1000) ?? NaN,
+    machineCpu: change((r) => r.cpuPer1000ByProcess?.['machine (all)']),
+    cpuRange: [Math.min(...cpus), Math.max(...cpus)],
+  };
+}
 
 /**
  * What tracing costs the pipeline: round after round, each mode in turn (the order rotating, so a
@@ -112,8 +161,10 @@ export async function measureTracingCost(
         const cpu = result.resources.filter((u) => (localEnv.services as string[]).includes(u.name)).reduce((sum, u) => sum + u.cpuPer1000, 0);
         runs.push({
           mode,
+          round,
           processedPerSecond: result.processedPerSecond,
           servicesCpuPer1000: cpu,
+          cpuPer1000ByProcess: Object.fromEntries(result.resources.map((u) => [u.name, u.cpuPer1000])),
           exportedBytes: sink.received().bytes - before,
           clean: isClean(result),
         });
