@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const localEnv = require(path.join(root, 'scripts', 'lib', 'local-env.js'));
+const { median } = require(path.join(root, 'tools', 'load', 'dist', 'bench', 'tracing-cost.js'));
 
 const { values } = parseArgs({
   options: {
@@ -162,11 +163,6 @@ try {
   sink.close();
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 console.log(`\nmedians over ${rounds} rounds at ${rate} orders/s:`);
 for (const [service, rows] of Object.entries(results).filter(([, rows]) => rows.length > 0)) {
   const ratios = rows.map(([off, on]) => on / off);

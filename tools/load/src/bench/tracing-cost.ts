@@ -74,8 +74,9 @@ export interface TracingCost {
   medians: Partial<Record<TracingMode, { processedPerSecond: number; servicesCpuPer1000: number }>>;
 }
 
-/** The median; of an even count, the mean of the two middle values. */
+/** The median; of an even count, the mean of the two middle values; NaN of none. */
 export const median = (xs: number[]): number => {
+  if (xs.length === 0) return NaN;
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -114,15 +115,14 @@ export function againstOff(cost: TracingCost, mode: TracingMode): AgainstOff {
     .filter((r) => r.mode === mode)
     .map((r) => [r, runs.find((o) => o.mode === 'off' && o.round === r.round)] as const)
     .filter((pair): pair is readonly [TracingRun & { round: number }, TracingRun & { round: number }] => pair[1] !== undefined);
-  const change = (of: (r: TracingRun) => number | undefined) => {
-    const ratios = pairs.map(([r, off]) => (of(r) ?? NaN) / (of(off) ?? NaN) - 1).filter(Number.isFinite);
-    return ratios.length ? median(ratios) : undefined;
-  };
-  const cpus = pairs.map(([r, off]) => r.servicesCpuPer1000 / off.servicesCpuPer1000 - 1);
+  // Per round, the run's figure against the off run's; rounds without the figure left out.
+  const ratios = (of: (r: TracingRun) => number | undefined) => pairs.map(([r, off]) => (of(r) ?? NaN) / (of(off) ?? NaN) - 1).filter(Number.isFinite);
+  const cpus = ratios((r) => r.servicesCpuPer1000);
+  const machine = ratios((r) => r.cpuPer1000ByProcess?.['machine (all)']);
   return {
-    throughput: change((r) => r.processedPerSecond) ?? NaN,
-    cpu: change((r) => r.servicesCpuPer1000) ?? NaN,
-    machineCpu: change((r) => r.cpuPer1000ByProcess?.['machine (all)']),
+    throughput: median(ratios((r) => r.processedPerSecond)),
+    cpu: median(cpus),
+    machineCpu: machine.length ? median(machine) : undefined,
     cpuRange: [Math.min(...cpus), Math.max(...cpus)],
   };
 }
