@@ -28,7 +28,7 @@ interface LocalEnv {
   devIdentity: { signDevToken(claims: { sub: string; role: 'customer' | 'admin'; expiresIn?: number }): Promise<string> };
   serviceEnv(
     service: ServiceName,
-    options?: { profile?: Profile | 'ha'; ports?: Record<string, number>; extra?: Record<string, string> },
+    options?: { profile?: Profile | 'ha'; ports?: Record<string, number>; env?: Record<string, string | undefined>; extra?: Record<string, string> },
   ): Record<string, string>;
 }
 

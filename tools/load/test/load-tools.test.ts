@@ -169,7 +169,7 @@ describe('bench tracing cost', () => {
     expect(tracingEnv('off', sink.url)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: '' });
     expect(tracingEnv('0.1', sink.url)).toMatchObject({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
     expect(parseBenchArgs(['--tracing-rounds', '0']).tracingRounds).toBe(0);
-    expect(parseBenchArgs([]).tracingRounds).toBe(4);
+    expect(parseBenchArgs([]).tracingRounds).toBe(3);
   });
 
   it('when --tracing-modes is given, then those phases run, off first; 0 is the SDK on with nothing sampled', async () => {
@@ -180,43 +180,39 @@ describe('bench tracing cost', () => {
     expect(tracingEnv('0', 'http://127.0.0.1:1')).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
     expect(() => parseBenchArgs(['--tracing-modes', '0.1,off'])).toThrow(/must start with off/);
     expect(() => parseBenchArgs(['--tracing-modes', 'off,0.5'])).toThrow(/not 0.5/);
-    // Undefined: half the pipeline's measured rate; 0: closed loop.
+    // Undefined: half the pipeline's measured rate; the twins run open loop, so a rate it must be.
     expect(parseBenchArgs([]).tracingRate).toBeUndefined();
     expect(parseBenchArgs(['--tracing-rate', '1000']).tracingRate).toBe(1000);
-    expect(parseBenchArgs(['--tracing-rate', '0']).tracingRate).toBe(0);
+    expect(() => parseBenchArgs(['--tracing-rate', '0'])).toThrow(/orders\/s offered to the twins/);
   });
 
-  it('when the machine drifts over the rounds, then each run is compared with the off run of its own round', async () => {
-    const { againstOff, median } = await import('../src/bench/tracing-cost');
-    type Cost = Parameters<typeof againstOff>[0];
-    const run = (mode: 'off' | '0.1', round: number, cpu: number, machine: number) => ({
-      mode,
-      round,
-      processedPerSecond: 1000,
-      servicesCpuPer1000: cpu,
-      cpuPer1000ByProcess: { 'api-gateway': cpu / 2, 'machine (all)': machine },
-      exportedBytes: 0,
+  it('when twins measured each service, then the pipeline loses the services\' extra CPU over its whole CPU per order, per round, and the median of per-round ratios is reported', async () => {
+    const { pipelineShare, summarise } = await import('../src/bench/tracing-twins');
+    const { median } = await import('../src/bench/tracing-cost');
+    const round = (r: number, gateway: [number, number], om: [number, number]) => ({
+      mode: '0.1' as const,
+      round: r,
+      gateway,
+      services: { 'order-management': om, 'customer-service': [0.1, 0.12] as [number, number], 'inventory-service': [0.1, 0.1] as [number, number] },
+      infrastructure: { rabbitmq: 0.3, postgres: 0.2 },
       clean: true,
     });
-    // The machine slows down round after round by far more than tracing costs; within each round
-    // 0.1 costs 5 %, 10 % and 20 % more; against the medians of all off runs it would look like +42 %.
-    const cost: Cost = {
-      modes: ['off', '0.1'],
-      rate: 1000,
-      rounds: 3,
-      orders: 1000,
-      runs: [run('off', 0, 0.5, 1), run('0.1', 0, 0.525, 1.01), run('0.1', 1, 0.88, 1.4), run('off', 1, 0.8, 1.4), run('off', 2, 1.0, 2), run('0.1', 2, 1.2, 2.2)],
-      medians: { off: { processedPerSecond: 1000, servicesCpuPer1000: 0.8 }, '0.1': { processedPerSecond: 1000, servicesCpuPer1000: 0.88 } },
-    };
-    const d = againstOff(cost, '0.1');
-    expect(d.cpu).toBeCloseTo(0.1, 6);
-    expect(d.cpuRange[0]).toBeCloseTo(0.05, 6);
-    expect(d.cpuRange[1]).toBeCloseTo(0.2, 6);
-    expect(d.machineCpu).toBeCloseTo(0.01, 6);
-    expect(d.throughput).toBe(0);
-    // Runs written before the round was kept: in round order, each mode once per round.
-    const legacy = { ...cost, runs: [cost.runs[0], cost.runs[1], cost.runs[3], cost.runs[2], cost.runs[4], cost.runs[5]].map(({ round: _, ...r }) => r) };
-    expect(againstOff(legacy, '0.1').cpu).toBeCloseTo(0.1, 6);
+    // Round 1: off 0.4 + 0.3 + 0.1 + 0.1 + 0.3 + 0.2 = 1.4 per 1,000 orders; tracing adds 0.06 + 0.04 + 0.02 = 0.12.
+    const first = round(0, [0.4, 0.46], [0.3, 0.34]);
+    const share = pipelineShare(first);
+    expect(share.off).toBeCloseTo(1.4, 9);
+    expect(share.extra).toBeCloseTo(0.12, 9);
+    expect(share.loss).toBeCloseTo(0.12 / 1.52, 9);
+    // The machine twice as slow in round 2, tracing's share the same; round 3 dearer.
+    const cost = { modes: ['off' as const, '0.1' as const], rate: 1000, rounds: 3, orders: 1000, runs: [first, round(1, [0.8, 0.92], [0.6, 0.68]), round(2, [0.4, 0.6], [0.3, 0.34])] };
+    const m = summarise(cost, '0.1')!;
+    expect(m.change['api-gateway']).toBeCloseTo(0.15, 9);
+    expect(m.change['order-management']).toBeCloseTo(median([0.04 / 0.3, 0.08 / 0.6, 0.04 / 0.3]), 9);
+    expect(m.perService['api-gateway']).toEqual([0.4, 0.6]);
+    expect(m.pipeline.rounds).toHaveLength(3);
+    expect(m.pipeline.loss).toBeCloseTo(median(m.pipeline.rounds), 9);
+    expect(m.pipeline.rounds[2]).toBeGreaterThan(m.pipeline.rounds[0]);
+    expect(summarise(cost, '1.0')).toBeUndefined();
     expect(median([3, 1, 2, 10])).toBe(2.5);
   });
 });

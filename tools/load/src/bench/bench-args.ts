@@ -27,7 +27,7 @@ export interface BenchArgs {
   tracingRounds: number;
   tracingOrders: number;
   tracingModes: TracingMode[];
-  /** Orders/s of the measured tracing phases; undefined: half the pipeline's rate; 0: closed loop. */
+  /** Orders/s of the tracing twins; undefined: half the pipeline's rate. */
   tracingRate?: number;
   profile: boolean;
   fresh: boolean;
@@ -44,8 +44,9 @@ export const benchUsage = `npm run bench -- [options]
 Starts its own platform (test profile) and measures, in one run: R_http (the gateway alone on
 POST /v1/orders/validate), R_mq (broker publish+confirm, consume+ack), R_db (one row per
 transaction), the full pipeline, the pipeline at 70% of its rate, the naive pipeline (batch 1,
-prefetch 1, one consumer), the pipeline with tracing off, at 0.1 and at 1.0, and a CPU-profiled
-pipeline run; prints the figures and the ratios.
+prefetch 1, one consumer), what tracing at 0.1 and at 1.0 costs each service and the pipeline
+(twin services, untraced and traced, side by side), and a CPU-profiled pipeline run; prints the
+figures and the ratios.
 
   --topology T            single (default: everything above), or ha: in one run, the pipeline on
                           the single-node classic test profile, on npm run ha's topology (three
@@ -72,13 +73,14 @@ pipeline run; prints the figures and the ratios.
                           for each leg's commit round trip)
   --naive-seconds S       measuring window of the naive pipeline (default 20)
   --reads N               GET samples after the pipeline phase (default 1000)
-  --tracing-rounds R      rounds of the tracing phases (off, 0.1, 1.0 in turn; default 4; 0 skips)
-  --tracing-orders N      orders per tracing phase (default 15000)
-  --tracing-modes M       which tracing phases, comma-separated, off first: off, 0 (the SDK on,
+  --tracing-rounds R      rounds of the tracing twins (each traced mode in turn; default 3; 0 skips):
+                          an untraced and a traced instance of each service side by side under
+                          the same load, compared by CPU per order; the pipeline's share from
+                          its CPU per order (four services, RabbitMQ, Postgres)
+  --tracing-orders N      orders per part of a twin round (default 20000)
+  --tracing-modes M       off and the traced modes, comma-separated, off first: 0 (the SDK on,
                           nothing sampled), 0.1, 1.0 (default off,0.1,1.0)
-  --tracing-rate R        the measured tracing phases run open loop at R orders/s, batches alike
-                          in every mode, compared by CPU per order (default: half the pipeline's
-                          measured rate); 0 runs them closed loop, compared by throughput
+  --tracing-rate R        orders/s offered to the twins (default: half the pipeline's measured rate)
   --no-profile            skip the CPU-profiled run
   --fresh                 empty the test databases' orders and reservations first (customers and
                           products stay), so runs start alike and compare; with --topology ha
@@ -145,6 +147,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (modes[0] !== 'off' || new Set(modes).size !== modes.length) throw new Error('--tracing-modes must start with off, each mode once: the others are compared with it');
   const rounds = num('rounds', 1);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number of at least 1');
+  // Twins run open loop: both instances of a pair must see the same pace.
+  const tracingRate = () => {
+    if (values['tracing-rate'] === undefined) return undefined;
+    const r = num('tracing-rate', 0);
+    if (!(r >= 2)) throw new Error('--tracing-rate takes the orders/s offered to the twins (2 or more)');
+    return r;
+  };
   return {
     topology,
     memory: values.memory,
@@ -160,10 +169,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     dbRows: num('db-rows', 5000),
     naiveSeconds: num('naive-seconds', 20),
     reads: num('reads', 1000),
-    tracingRounds: num('tracing-rounds', 4),
-    tracingOrders: num('tracing-orders', 15_000),
+    tracingRounds: num('tracing-rounds', 3),
+    tracingOrders: num('tracing-orders', 20_000),
     tracingModes: modes,
-    tracingRate: values['tracing-rate'] === undefined ? undefined : num('tracing-rate', 0),
+    tracingRate: tracingRate(),
     profile: !values['no-profile'],
     fresh: values.fresh,
     serviceNodeOptions: values['service-node-options'],

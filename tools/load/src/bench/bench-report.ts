@@ -3,7 +3,8 @@ import type { HtmlReport } from '../report/html-report';
 import { formatLoadSummary, isClean, ms, rate } from '../report/load-summary';
 import type { LoadResult } from '../load/run-load';
 import { meanRHttp, type BenchResult } from './run-bench';
-import { againstOff, processMedians, tracingModes, type TracingCost, type TracingMode } from './tracing-cost';
+import type { TracingMode } from './tracing-cost';
+import { summarise, type TwinCost } from './tracing-twins';
 
 const services = ['api-gateway', 'order-management', 'customer-service', 'inventory-service'];
 const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
@@ -22,53 +23,43 @@ function formatBrokerCost({ brokerCost: c, pipeline }: BenchResult): string {
 
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
 
-/** The tracing phases: per mode the medians, and the change against tracing off paired round by round, with the budget of each. */
-function formatTracing(cost: TracingCost): string[] {
+/** Reports written before the twins held another shape: they are not rendered again. */
+const twinCost = (result: BenchResult): TwinCost | undefined => (result.tracing && 'runs' in result.tracing && result.tracing.runs.every((r) => 'gateway' in r) ? result.tracing : undefined);
+
+/** The twins: per traced mode, each service's CPU per order against its untraced twin, and the pipeline's share, with the budget. */
+function formatTracing(cost: TwinCost): string[] {
   const budget: Record<string, string> = { '0': 'the SDK alone, nothing sampled', '0.1': 'budget ≤ 10 %', '1.0': 'measured, no budget' };
-  return [
-    `Tracing (${cost.rounds} round${cost.rounds === 1 ? '' : 's'} of ${cost.orders} orders per mode${cost.rate ? ` at ${cost.rate} orders/s, compared by CPU per order` : ', closed loop, compared by throughput'}, each after a warm-up; spans exported over OTLP/HTTP to a sink that stores nothing, as to a collector elsewhere; each change is the median over the rounds of a run against the off run of its round)`,
-    // Reports written before --tracing-modes have no modes: the three of the default.
-    ...(cost.modes ?? tracingModes).map((mode) => {
-      const m = cost.medians[mode]!;
-      const head = `  ${mode.padEnd(4)} ${rate(m.processedPerSecond).padStart(10)}   services' CPU ${m.servicesCpuPer1000.toFixed(3)} s per 1,000 orders`;
-      if (mode === 'off') return head;
-      const d = againstOff(cost, mode);
-      const exported = cost.runs.filter((r) => r.mode === mode).reduce((sum, r) => sum + r.exportedBytes, 0) / cost.rounds / cost.orders;
-      // At one offered rate every mode keeps the pace: the budget is then read from the services' CPU
-      // per order (all of the change counted against throughput, though RabbitMQ and Postgres share the cores).
-      const met = mode === '0.1' ? `: ${mark(cost.rate ? d.cpu <= 0.1 : d.throughput >= -0.1)}` : '';
-      const spread = cost.rounds > 1 ? ` (rounds ${pct(d.cpuRange[0])} to ${pct(d.cpuRange[1])})` : '';
-      const machine = d.machineCpu === undefined ? '' : `, the machine's ${pct(d.machineCpu)}`;
-      return `${head}   throughput ${pct(d.throughput)}, services' CPU ${pct(d.cpu)}${spread}${machine} against off (${budget[mode]}${met}); ${exported.toFixed(0)} bytes exported per order`;
-    }),
-    ...formatProcessMedians(cost),
+  const lines = [
+    `Tracing on twins (${cost.rounds} round${cost.rounds === 1 ? '' : 's'} of ${cost.orders} orders per part at ${cost.rate} orders/s, each after a warm-up): an untraced and a traced instance of each service side by side under the same load; spans exported over OTLP/HTTP to a sink that stores nothing, as to a collector elsewhere; each change the median over the rounds of the pair's ratio`,
   ];
+  for (const mode of cost.modes.filter((m) => m !== 'off')) {
+    const m = summarise(cost, mode);
+    if (!m) continue;
+    lines.push(`  at ${mode}: CPU s per 1,000 orders, off → traced`);
+    for (const [service, [off, traced]] of Object.entries(m.perService)) {
+      lines.push(`    ${service.padEnd(20)} ${off.toFixed(3)} → ${traced.toFixed(3)}   ${pct(m.change[service as keyof typeof m.change])}`);
+    }
+    lines.push(`    ${'RabbitMQ, Postgres'.padEnd(20)} ${m.infrastructure.rabbitmq.toFixed(3)}, ${m.infrastructure.postgres.toFixed(3)} (untraced, shared)`);
+    const met = mode === '0.1' ? `: ${mark(m.pipeline.loss <= 0.1)}` : '';
+    const rounds = m.pipeline.rounds.length > 1 ? ` (rounds ${m.pipeline.rounds.map((l) => pct(-l)).join(', ')})` : '';
+    lines.push(
+      `    the pipeline: ${m.pipeline.off.toFixed(3)} CPU s per 1,000 orders untraced, tracing adds ${m.pipeline.extra.toFixed(3)}: throughput ${pct(-m.pipeline.loss)}${rounds} (${budget[mode]}${met})`,
+    );
+  }
+  return lines;
 }
 
-/** Where the CPU went, per mode: each process's median CPU seconds per 1,000 orders (runs before this was kept have none). */
-function formatProcessMedians(cost: TracingCost): string[] {
-  const modes = cost.modes ?? tracingModes;
-  const perMode = modes.map((mode) => processMedians(cost, mode));
-  const names = [...new Set(perMode.flatMap((m) => Object.keys(m)))].filter((name) => name !== 'load tool');
-  if (names.length === 0) return [];
-  return [
-    `  CPU s per 1,000 orders, median per process: ${modes.map((mode) => mode.padStart(7)).join('')}`,
-    ...names.map((name) => `    ${name.padEnd(42)} ${perMode.map((m) => (m[name] === undefined ? 'n/a' : m[name].toFixed(3)).padStart(7)).join('')}`),
-  ];
-}
-
-/** The tracing line of the HTML report: each measured mode against off, by throughput, or by CPU per order at one offered rate. */
-function tracingFigures(cost: TracingCost): Array<{ label: string; value: string; note?: string }> {
-  const by = cost.rate ? 'CPU per order' : 'throughput';
-  const change = (mode: TracingMode) => pct(cost.rate ? againstOff(cost, mode).cpu : againstOff(cost, mode).throughput);
-  const measured = (cost.modes ?? tracingModes).filter((mode) => mode !== 'off');
+/** The tracing line of the HTML report: the pipeline's throughput against off, per traced mode. */
+function tracingFigures(cost: TwinCost): Array<{ label: string; value: string; note?: string }> {
+  const measured = cost.modes.filter((mode) => mode !== 'off');
   // The budgeted mode leads when it was measured.
   const [first, ...others] = measured.includes('0.1') ? ['0.1' as const, ...measured.filter((mode) => mode !== '0.1')] : measured;
+  const loss = (mode: TracingMode) => pct(-(summarise(cost, mode)?.pipeline.loss ?? NaN));
   if (!first) return [];
-  return [{ label: `tracing at ${first} against off (${by})`, value: change(first), ...(others.length ? { note: others.map((mode) => `at ${mode} ${change(mode)}`).join(', ') } : {}) }];
+  return [{ label: `tracing at ${first}: the pipeline's throughput (twins)`, value: loss(first), ...(others.length ? { note: others.map((mode) => `at ${mode} ${loss(mode)}`).join(', ') } : {}) }];
 }
 
-export const tracingClean = (result: BenchResult): boolean => result.tracing?.runs.every((r) => r.clean) ?? true;
+export const tracingClean = (result: BenchResult): boolean => twinCost(result)?.runs.every((r) => r.clean) ?? true;
 
 /** The figures and the targets of the issue, each marked met or missed. */
 export function formatBench(result: BenchResult): string {
@@ -111,7 +102,8 @@ export function formatBench(result: BenchResult): string {
     );
   }
   lines.push(`  lost 0 and duplicated 0 in every load phase: ${allClean ? 'yes' : 'NO'}`);
-  if (result.tracing) lines.push('', ...formatTracing(result.tracing));
+  const tracing = twinCost(result);
+  if (tracing) lines.push('', ...formatTracing(tracing));
   if (result.profiled) lines.push('', 'CPU profiles (pipeline run)', ...result.profiled.profiles.map(formatProfile));
   return lines.join('\n');
 }
@@ -128,7 +120,7 @@ export function benchHtmlReport(result: BenchResult): HtmlReport {
       { label: 'R_mq (broker alone)', value: rate(rMq.perSecond) },
       { label: 'naive pipeline', value: rate(naive.processedPerSecond), note: `pipeline / naive ${ratios.pipelineOverNaive.toFixed(1)}` },
       { label: 'at 70 %: acceptance p99', value: ms(at70.acceptance.p99), note: `end-to-end p99 ${ms(at70.endToEnd.p99)}` },
-      ...(result.tracing ? tracingFigures(result.tracing) : []),
+      ...(twinCost(result) ? tracingFigures(twinCost(result)!) : []),
       { label: 'lost 0, duplicated 0', value: loadPhases(result).every(isClean) && tracingClean(result) ? 'yes' : 'NO' },
     ],
     runs: loadPhases(result).map((p) => ({ label: p.label, mode: p.mode, text: formatLoadSummary(p), series: p.series })),

@@ -5,11 +5,12 @@ import type { BenchArgs } from './bench-args';
 import { measureBroker, type BrokerBaseline } from './broker-baseline';
 import { measureBrokerCost, type BrokerCost } from './broker-cost';
 import { brokerProbe } from '../target/running-platform';
+import { localEnv } from '../repo';
 import { measureDatabase, type DatabaseBaseline } from './database-baseline';
 import { machineInfo, placeOrderConsumers, type MachineInfo } from './environment';
 import { benchLoadOptions } from './load-options';
 import { withCpuProfiles } from './profiled-run';
-import { measureTracingCost, type TracingCost } from './tracing-cost';
+import { measureTracingTwins, type TwinCost } from './tracing-twins';
 
 export interface BenchResult {
   machine: MachineInfo;
@@ -29,8 +30,8 @@ export interface BenchResult {
   at70: LoadResult;
   naive: LoadResult;
   profiled?: { run: LoadResult; profiles: ProfileSummary[] };
-  /** The pipeline with tracing off, at 0.1 and at 1.0; undefined with --tracing-rounds 0. */
-  tracing?: TracingCost;
+  /** Each traced mode against off, on twins; undefined with --tracing-rounds 0. */
+  tracing?: TwinCost;
   ratios: { pipelineOverHttp: number; pipelineOverNaive: number };
 }
 
@@ -98,21 +99,25 @@ export async function runBench(platform: SpawnedPlatform, args: BenchArgs, outDi
   });
   await platform.restart('api-gateway', nodeOptions);
 
-  let tracing: TracingCost | undefined;
+  let tracing: TwinCost | undefined;
   if (args.tracingRounds > 0) {
-    // Open loop below the pipeline's rate, every mode keeps the pace with batches alike, and CPU per
-    // order compares; the closed loop's throughput differs by more than the budget from run to run.
-    const tracingRate = args.tracingRate ?? Math.max(1, Math.round(pipeline.processedPerSecond * 0.5));
-    const pace = tracingRate ? ` at ${tracingRate} orders/s` : ', closed loop';
-    say(`what tracing costs: ${args.tracingModes.join(', ')}, ${args.tracingRounds} rounds of ${args.tracingOrders} orders${pace}, the services restarted for each`);
-    tracing = await measureTracingCost(platform, {
-      modes: args.tracingModes,
-      rounds: args.tracingRounds,
-      orders: args.tracingOrders,
-      rate: tracingRate || undefined,
-      baseEnv: nodeOptions,
-      phase: (title, orders, rate) => phase(title, { orders, ...(rate ? { rate } : {}) }),
-    });
+    // Twins below the pipeline's rate: an untraced and a traced instance of each service side by
+    // side, so that the machine's drift over minutes cancels (tracing-twins.ts).
+    const tracingRate = args.tracingRate ?? Math.max(2, 2 * Math.round(pipeline.processedPerSecond * 0.25));
+    say(`what tracing costs: ${args.tracingModes.filter((m) => m !== 'off').join(', ')} against off on twin services, ${args.tracingRounds} rounds of ${args.tracingOrders} orders per part at ${tracingRate} orders/s`);
+    await platform.stopServices();
+    try {
+      tracing = await measureTracingTwins({
+        modes: args.tracingModes,
+        rounds: args.tracingRounds,
+        orders: args.tracingOrders,
+        rate: tracingRate,
+        baseEnv: nodeOptions,
+        say,
+      });
+    } finally {
+      for (const service of localEnv.services) await platform.restart(service, nodeOptions);
+    }
   }
 
   let profiled: BenchResult['profiled'];

@@ -11,7 +11,7 @@ export const brokerProbe = (profile: Profile): ResourceProbe => {
 };
 
 /** The profile's PostgreSQL cluster: its processes name their cluster (Debian sets cluster_name). */
-const databaseProbe = (profile: Profile): ResourceProbe => {
+export const databaseProbe = (profile: Profile): ResourceProbe => {
   const { cluster } = localEnv.infrastructure[profile].postgres;
   return commandProbe('postgres (all)', 'postgres', { rss: false, argsInclude: cluster ? `/${cluster}` : undefined });
 };

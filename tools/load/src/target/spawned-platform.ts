@@ -77,6 +77,11 @@ export class SpawnedPlatform implements Target {
     await this.startService(service, extra, nodeArgs);
   }
 
+  /** Stops every service gracefully (restart starts one again), e.g. while other instances use the broker's queues. */
+  async stopServices(): Promise<void> {
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+  }
+
   /** Throws, with the services' last output, when one of them has died. */
   assertAlive(): void {
     const dead = localEnv.services.filter((s) => this.pid(s) === undefined);
