@@ -2,7 +2,7 @@
 // side (tools/load/src/bench/tracing-twins.ts, which `npm run bench` runs too), with knobs for
 // trials. Needs the test profile's broker and databases with the demo data, and a build: run
 // `npm run load -- --spawn --orders 1000` once first (PLATFORM_TEST_SLOT picks the set-up).
-//   node tools/load/experiments/tracing-twins.mjs [--rounds 3] [--rate 1000] [--orders 20000] [--modes off,0.1]
+//   node tools/load/experiments/tracing-twins.mjs [--rounds 3] [--rate 1000] [--orders 20000] [--modes off,0.1] [--gateway-only]
 // Environment, for trials:
 //   TWIN_ENV            JSON of more env for every traced instance (e.g. {"OTEL_TRACES_SAMPLER_ARG":"0"})
 //   TWIN_NODE_OPTIONS   NODE_OPTIONS of every traced instance (an experiment's preload, say)
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     orders: { type: 'string', default: '20000' },
     modes: { type: 'string', default: 'off,0.1' },
+    'gateway-only': { type: 'boolean', default: false },
   },
 });
 
@@ -55,6 +56,7 @@ const cost = await measureTracingTwins({
   rounds: Number(values.rounds),
   rate: Number(values.rate),
   orders: Number(values.orders),
+  gatewayOnly: values['gateway-only'],
   tracedEnv,
   tracedNodeArgs: args('TWIN_NODE_ARGS'),
   offNodeArgs: args('TWIN_OFF_NODE_ARGS'),
@@ -67,10 +69,11 @@ const pct = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
 for (const mode of cost.modes.filter((m) => m !== 'off')) {
   const m = summarise(cost, mode);
   console.log(`\nat ${mode} against off, medians over ${cost.rounds} rounds at ${cost.rate} orders/s, CPU s per 1,000 orders:`);
-  for (const [service, [off, traced]] of Object.entries(m.perService)) {
+  for (const [service, [off, traced]] of Object.entries(m.perService).filter(([, pair]) => Number.isFinite(pair[0]))) {
     const rounds = cost.runs.filter((r) => r.mode === mode).map((r) => (service === 'api-gateway' ? r.gateway : r.services[service])).map(([o, t]) => pct(t / o - 1));
     console.log(`  ${service.padEnd(18)} off ${off.toFixed(3)}  traced ${traced.toFixed(3)}  change ${pct(m.change[service])} (rounds ${rounds.join(', ')})`);
   }
+  if (values['gateway-only']) continue;
   console.log(`  rabbitmq ${m.infrastructure.rabbitmq.toFixed(3)}, postgres ${m.infrastructure.postgres.toFixed(3)} (untraced, shared)`);
   console.log(`  pipeline           off ${m.pipeline.off.toFixed(3)}  tracing adds ${m.pipeline.extra.toFixed(3)}: throughput ${pct(-m.pipeline.loss)} (rounds ${m.pipeline.rounds.map((l) => pct(-l)).join(', ')})`);
 }

@@ -97,6 +97,8 @@ export interface TwinOptions {
   orders: number;
   /** Orders/s offered in each part (open loop). */
   rate: number;
+  /** Experiments: the gateway part only (its pipeline share is then not computed). */
+  gatewayOnly?: boolean;
   /** Env for every instance (e.g. NODE_OPTIONS of --service-node-options). */
   baseEnv?: Record<string, string>;
   /** Experiments: more env for every traced instance (OTEL_*, NODE_OPTIONS), node options for either twin. */
@@ -206,6 +208,10 @@ export async function measureTracingTwins(options: TwinOptions): Promise<TwinCos
         const gateway = gateways.map((g, i) => ((cpuSeconds(g.child.pid) - before[i]) * 1000) / results[i].accepted) as Pair;
         await stopAll();
 
+        if (options.gatewayOnly) {
+          runs.push({ mode, round, gateway, services: Object.fromEntries(downstream.map((s) => [s, [NaN, NaN]])) as Record<DownstreamService, Pair>, infrastructure: { rabbitmq: NaN, postgres: NaN }, clean });
+          continue;
+        }
         // Part 2: twin downstream services behind a traced gateway.
         say(`tracing ${mode} against off, round ${round + 1} of ${options.rounds}: twin order-management, customer-service, inventory-service at ${options.rate} orders/s`);
         const pairs: Instance[][] = [];
