@@ -72,6 +72,24 @@ rabbit_join() { # i: joins node i to node 1's cluster unless it is in it already
   done
 }
 
+# Waits up to 120 s for the selected node's AMQP port. RabbitMQ 3.10 can crash on boot while it
+# syncs feature flags with a peer that boots at the same moment (incompatible_feature_flags,
+# badmap in its log): a node whose port is still closed after 20 s and that answers no ping is
+# started once more, its peers being up by then.
+rabbit_wait_booted() {
+  local second restarted=0
+  for second in $(seq 1 120); do
+    port_open "$AMQP_PORT" && return 0
+    if [ "$restarted" = 0 ] && [ "$second" -ge 20 ] && [ $((second % 5)) = 0 ] && ! ctl ping >/dev/null 2>&1; then
+      log "RabbitMQ node $RABBITMQ_NODE is not running after $second s; starting it once more"
+      rabbit_env rabbitmq-server -detached >/dev/null 2>&1 || true
+      restarted=1
+    fi
+    sleep 1
+  done
+  return 1
+}
+
 rabbit_up() {
   rabbitmq_install
   local i
@@ -86,7 +104,7 @@ rabbit_up() {
   done
   for i in 1 2 3; do
     select_node "$i"
-    wait_for "$AMQP_PORT" 120 || { log "RabbitMQ did not open port $AMQP_PORT"; return 1; }
+    rabbit_wait_booted || { log "RabbitMQ did not open port $AMQP_PORT"; return 1; }
     ctl await_startup --timeout 120 >/dev/null
   done
   rabbit_join 2
