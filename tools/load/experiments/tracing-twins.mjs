@@ -16,7 +16,8 @@ import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
-const { measureTracingTwins, summarise } = require(path.join(root, 'tools', 'load', 'dist', 'bench', 'tracing-twins.js'));
+const { measureTracingTwins } = require(path.join(root, 'tools', 'load', 'dist', 'bench', 'tracing-twins.js'));
+const { formatTracing } = require(path.join(root, 'tools', 'load', 'dist', 'bench', 'bench-report.js'));
 
 const { values } = parseArgs({
   options: {
@@ -65,18 +66,7 @@ const cost = await measureTracingTwins({
 });
 counting?.close();
 
-const pct = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
-for (const mode of cost.modes.filter((m) => m !== 'off')) {
-  const m = summarise(cost, mode);
-  console.log(`\nat ${mode} against off, medians over ${cost.rounds} rounds at ${cost.rate} orders/s, CPU s per 1,000 orders:`);
-  for (const [service, [off, traced]] of Object.entries(m.perService).filter(([, pair]) => Number.isFinite(pair[0]))) {
-    const rounds = cost.runs.filter((r) => r.mode === mode).map((r) => (service === 'api-gateway' ? r.gateway : r.services[service])).map(([o, t]) => pct(t / o - 1));
-    console.log(`  ${service.padEnd(18)} off ${off.toFixed(3)}  traced ${traced.toFixed(3)}  change ${pct(m.change[service])} (rounds ${rounds.join(', ')})`);
-  }
-  if (values['gateway-only']) continue;
-  console.log(`  rabbitmq ${m.infrastructure.rabbitmq.toFixed(3)}, postgres ${m.infrastructure.postgres.toFixed(3)} (untraced, shared)`);
-  console.log(`  pipeline           off ${m.pipeline.off.toFixed(3)}  tracing adds ${m.pipeline.extra.toFixed(3)}: throughput ${pct(-m.pipeline.loss)} (rounds ${m.pipeline.rounds.map((l) => pct(-l)).join(', ')})`);
-}
+console.log(`\n${formatTracing(cost).join('\n')}`);
 if (spanCounts.size > 0) {
   console.log('\nspans exported (all rounds, warm-ups included), by service and name:');
   for (const [key, count] of [...spanCounts].sort((a, b) => b[1] - a[1])) console.log(`  ${String(count).padStart(8)}  ${key}`);

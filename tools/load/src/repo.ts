@@ -34,8 +34,9 @@ interface LocalEnv {
 
 export interface SupervisorLike {
   /** nodeArgs go before the entry point (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
-  start(service: ServiceName, env: Record<string, string>, options?: { nodeArgs?: string[] }): void;
-  pid(service: ServiceName): number | undefined;
+  /** `name` tells instances apart; `service` (default: the name) is the service it runs. */
+  start(name: string, env: Record<string, string>, options?: { service?: ServiceName; nodeArgs?: string[] }): void;
+  pid(name: string): number | undefined;
   stop(graceMs?: number): Promise<void>;
 }
 

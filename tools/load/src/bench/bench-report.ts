@@ -27,23 +27,26 @@ const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1
 const twinCost = (result: BenchResult): TwinCost | undefined => (result.tracing && 'runs' in result.tracing && result.tracing.runs.every((r) => 'gateway' in r) ? result.tracing : undefined);
 
 /** The twins: per traced mode, each service's CPU per order against its untraced twin, and the pipeline's share, with the budget. */
-function formatTracing(cost: TwinCost): string[] {
+export function formatTracing(cost: TwinCost): string[] {
   const budget: Record<string, string> = { '0': 'the SDK alone, nothing sampled', '0.1': 'budget ≤ 10 %', '1.0': 'measured, no budget' };
   const lines = [
     `Tracing on twins (${cost.rounds} round${cost.rounds === 1 ? '' : 's'} of ${cost.orders} orders per part at ${cost.rate} orders/s, each after a warm-up): an untraced and a traced instance of each service side by side under the same load; spans exported over OTLP/HTTP to a sink that stores nothing, as to a collector elsewhere; each change the median over the rounds of the pair's ratio`,
   ];
+  const rounds = (changes: number[]) => (changes.length > 1 ? ` (rounds ${changes.map(pct).join(', ')})` : '');
   for (const mode of cost.modes.filter((m) => m !== 'off')) {
     const m = summarise(cost, mode);
     if (!m) continue;
     lines.push(`  at ${mode}: CPU s per 1,000 orders, off → traced`);
-    for (const [service, [off, traced]] of Object.entries(m.perService)) {
-      lines.push(`    ${service.padEnd(20)} ${off.toFixed(3)} → ${traced.toFixed(3)}   ${pct(m.change[service as keyof typeof m.change])}`);
+    // Services a run did not measure (an experiment's gateways alone) are left out.
+    for (const [service, [off, traced]] of Object.entries(m.perService).filter(([, [off]]) => Number.isFinite(off))) {
+      const name = service as keyof typeof m.change;
+      lines.push(`    ${service.padEnd(20)} ${off.toFixed(3)} → ${traced.toFixed(3)}   ${pct(m.change[name])}${rounds(m.changeRounds[name])}`);
     }
+    if (!Number.isFinite(m.pipeline.loss)) continue;
     lines.push(`    ${'RabbitMQ, Postgres'.padEnd(20)} ${m.infrastructure.rabbitmq.toFixed(3)}, ${m.infrastructure.postgres.toFixed(3)} (untraced, shared)`);
     const met = mode === '0.1' ? `: ${mark(m.pipeline.loss <= 0.1)}` : '';
-    const rounds = m.pipeline.rounds.length > 1 ? ` (rounds ${m.pipeline.rounds.map((l) => pct(-l)).join(', ')})` : '';
     lines.push(
-      `    the pipeline: ${m.pipeline.off.toFixed(3)} CPU s per 1,000 orders untraced, tracing adds ${m.pipeline.extra.toFixed(3)}: throughput ${pct(-m.pipeline.loss)}${rounds} (${budget[mode]}${met})`,
+      `    the pipeline: ${m.pipeline.off.toFixed(3)} CPU s per 1,000 orders untraced, tracing adds ${m.pipeline.extra.toFixed(3)}: throughput ${pct(-m.pipeline.loss)}${rounds(m.pipeline.rounds.map((l) => -l))} (${budget[mode]}${met})`,
     );
   }
   return lines;

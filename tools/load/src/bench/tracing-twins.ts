@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { LoadResult } from '../load/run-load';
 import { brokerProbe, databaseProbe } from '../target/running-platform';
 import { isClean } from '../report/load-summary';
-import { localEnv, repoRoot, type ServiceName } from '../repo';
+import { pidProbe } from '../probes/proc-probes';
+import { localEnv, repoRoot, Supervisor, type ServiceName } from '../repo';
 import { freePort } from '../target/free-port';
+import { waitReady } from '../target/spawned-platform';
 import { median, startOtlpSink, tracingEnv, type TracingMode } from './tracing-cost';
 
 /**
@@ -66,8 +67,9 @@ export function pipelineShare(run: Pick<TwinRound, 'gateway' | 'services' | 'inf
 }
 
 export interface ModeSummary {
-  /** Per service, the median of each round's traced/off − 1. */
+  /** Per service, the median of each round's traced/off − 1, and each round's. */
   change: Record<ServiceName, number>;
+  changeRounds: Record<ServiceName, number[]>;
   /** Per service, the median CPU per 1,000 orders: [off, traced]. */
   perService: Record<ServiceName, Pair>;
   infrastructure: { rabbitmq: number; postgres: number };
@@ -82,8 +84,10 @@ export function summarise(cost: TwinCost, mode: TracingMode): ModeSummary | unde
   const pairOf = (run: TwinRound, service: ServiceName): Pair => (service === 'api-gateway' ? run.gateway : run.services[service as DownstreamService]);
   const services = ['api-gateway', ...downstream] as ServiceName[];
   const shares = runs.map(pipelineShare);
+  const changeRounds = Object.fromEntries(services.map((s) => [s, runs.map((r) => pairOf(r, s)[1] / pairOf(r, s)[0] - 1)])) as Record<ServiceName, number[]>;
   return {
-    change: Object.fromEntries(services.map((s) => [s, median(runs.map((r) => pairOf(r, s)[1] / pairOf(r, s)[0] - 1))])) as Record<ServiceName, number>,
+    change: Object.fromEntries(services.map((s) => [s, median(changeRounds[s])])) as Record<ServiceName, number>,
+    changeRounds,
     perService: Object.fromEntries(services.map((s) => [s, [median(runs.map((r) => pairOf(r, s)[0])), median(runs.map((r) => pairOf(r, s)[1]))]])) as Record<ServiceName, Pair>,
     infrastructure: { rabbitmq: median(runs.map((r) => r.infrastructure.rabbitmq)), postgres: median(runs.map((r) => r.infrastructure.postgres)) },
     pipeline: { off: median(shares.map((s) => s.off)), extra: median(shares.map((s) => s.extra)), loss: median(shares.map((s) => s.loss)), rounds: shares.map((s) => s.loss) },
@@ -111,16 +115,10 @@ export interface TwinOptions {
 }
 
 interface Instance {
-  service: ServiceName;
+  /** The supervisor's name of this instance, e.g. "order-management (0.1, twin)". */
+  name: string;
   url: string;
-  child: ChildProcess;
 }
-
-const cpuSeconds = (pid: number | undefined): number => {
-  if (pid === undefined) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
 
 /** Orders decided (order-management) and messages handled (every consumer and RPC server) so far. */
 async function counts(instance: Instance): Promise<{ decided: number; handled: number }> {
@@ -164,7 +162,8 @@ export async function measureTracingTwins(options: TwinOptions): Promise<TwinCos
   const say = options.say ?? (() => undefined);
   const sink = options.endpoint ? undefined : await startOtlpSink();
   const endpoint = options.endpoint ?? sink!.url;
-  const running = new Set<ChildProcess>();
+  // Output only on trouble: the services log warnings and errors (LOG_LEVEL=warn).
+  let supervisor = new Supervisor({ root: repoRoot, output: process.stderr, restart: false });
   const start = async (service: ServiceName, mode: TracingMode, twin = false): Promise<Instance> => {
     const port = await freePort();
     const portVar = service === 'api-gateway' ? 'PORT' : 'HTTP_PORT';
@@ -175,19 +174,17 @@ export async function measureTracingTwins(options: TwinOptions): Promise<TwinCos
       extra: { ...options.baseEnv, ...traced, [portVar]: String(port), LOG_LEVEL: 'warn' },
     });
     const nodeArgs = twin ? ((mode === 'off' ? options.offNodeArgs : options.tracedNodeArgs) ?? []) : [];
-    const child = spawn(process.execPath, [...nodeArgs, '--require', '@shop/platform/preload', 'dist/main.js'], { cwd: path.join(repoRoot, 'services', service), env, stdio: ['ignore', 'ignore', 'inherit'] });
-    running.add(child);
-    child.on('exit', () => running.delete(child));
+    const name = `${service} (${mode}${twin ? ', twin' : ''})`;
+    supervisor.start(name, env, { service, nodeArgs });
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { service, url, child };
-      if (child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${service} (tracing ${mode}) did not get ready`);
+    if (!(await waitReady(`${url}/readyz`, 60_000))) throw new Error(`${name} did not get ready`);
+    return { name, url };
   };
-  const stopAll = () => Promise.all([...running].map((child) => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM')))));
+  const stopAll = async () => {
+    await supervisor.stop();
+    supervisor = new Supervisor({ root: repoRoot, output: process.stderr, restart: false });
+  };
+  const cpuSeconds = async (instance: Instance): Promise<number> => (await pidProbe(instance.name, () => supervisor.pid(instance.name)).sample())?.cpuSeconds ?? NaN;
   const infra = [brokerProbe('test'), databaseProbe('test')];
   const infraCpu = async () => Promise.all(infra.map(async (probe) => (await probe.sample())?.cpuSeconds ?? NaN));
 
@@ -202,10 +199,11 @@ export async function measureTracingTwins(options: TwinOptions): Promise<TwinCos
         const gateways = [await start('api-gateway', 'off', true), await start('api-gateway', mode, true)];
         // Warm-up, not measured: both compile their hot paths, the traced one loads its exporter.
         await Promise.all(gateways.map((g) => load(g, options.rate / 2, Math.min(3000, options.orders / 4))));
-        const before = gateways.map((g) => cpuSeconds(g.child.pid));
+        const before = await Promise.all(gateways.map(cpuSeconds));
         const results = await Promise.all(gateways.map((g) => load(g, options.rate / 2, options.orders / 2)));
         clean &&= results.every(isClean);
-        const gateway = gateways.map((g, i) => ((cpuSeconds(g.child.pid) - before[i]) * 1000) / results[i].accepted) as Pair;
+        const after = await Promise.all(gateways.map(cpuSeconds));
+        const gateway = gateways.map((_, i) => ((after[i] - before[i]) * 1000) / results[i].accepted) as Pair;
         await stopAll();
 
         if (options.gatewayOnly) {
@@ -219,7 +217,7 @@ export async function measureTracingTwins(options: TwinOptions): Promise<TwinCos
         const front = await start('api-gateway', mode);
         clean &&= isClean(await load(front, options.rate, Math.min(3000, options.orders / 4)));
         const snapshot = async () => ({
-          twins: await Promise.all(pairs.flat().map(async (instance) => ({ cpu: cpuSeconds(instance.child.pid), ...(await counts(instance)) }))),
+          twins: await Promise.all(pairs.flat().map(async (instance) => ({ cpu: await cpuSeconds(instance), ...(await counts(instance)) }))),
           infra: await infraCpu(),
         });
         const first = await snapshot();

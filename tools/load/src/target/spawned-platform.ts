@@ -9,7 +9,7 @@ import type { Target } from './target';
 
 export type ServiceEnv = Partial<Record<ServiceName, Record<string, string>>>;
 
-async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+export async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await fetch(url).then((r) => r.ok, () => false)) return true;
@@ -97,7 +97,7 @@ export class SpawnedPlatform implements Target {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+    await this.stopServices();
   }
 
   private async startService(service: ServiceName, extra: Record<string, string>, nodeArgs: string[] = []): Promise<void> {
