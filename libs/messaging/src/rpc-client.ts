@@ -11,6 +11,7 @@ import {
   unavailable,
   withSpan,
   type AppErrorShape,
+  type Context,
   type Logger,
   type Metrics,
 } from '@shop/platform';
@@ -72,19 +73,21 @@ export class RpcClient {
    * One CLIENT span per call; the request carries its context, the reply the server's (linked).
    * The reply is checked against the method's contract: one that breaks it fails the call as an
    * upstream failure (502 bad-reply), so no caller works on a value only a type assertion vouched for.
+   * `parent`: the trace context the call continues; the active one when not given.
    */
-  async call<T>(queue: string, rpc: RpcCall<T>, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+  async call<T>(queue: string, rpc: RpcCall<T>, payload: unknown, timeoutMs = this.defaultTimeoutMs, parent: Context = context.active()): Promise<T> {
     const method = rpc.name;
-    const span = startSpan(method, {
-      kind: SpanKind.CLIENT,
-      attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': queue, 'rpc.method': method },
-    });
+    const span = startSpan(
+      method,
+      { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': queue, 'rpc.method': method } },
+      parent,
+    );
     const started = process.hrtime.bigint();
     let outcome = 'ok';
     try {
       // The connection moving to another node: wait for it, from the call's own time.
       if (!this.channel && (await this.broker.reconnected(timeoutMs / 2))) timeoutMs = Math.max(1, Math.floor(timeoutMs - Number(process.hrtime.bigint() - started) / 1e6));
-      const data = await this.send(queue, method, payload, timeoutMs, withSpan(context.active(), span), (headers) => {
+      const data = await this.send(queue, method, payload, timeoutMs, withSpan(parent, span), (headers) => {
         const server = headers && linkTo(contextFrom(headers));
         if (server) span.addLink(server);
       });
@@ -106,7 +109,7 @@ export class RpcClient {
     method: string,
     payload: unknown,
     timeoutMs: number,
-    traced: ReturnType<typeof context.active>,
+    traced: Context,
     onReplyHeaders: (headers: Record<string, unknown> | undefined) => void,
   ): Promise<unknown> {
     const channel = this.channel;

@@ -5,6 +5,8 @@ import { closeServer, listen } from './lifecycle';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { context } from '@opentelemetry/api';
+import { requestContext } from './tracing/http-spans';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -65,7 +67,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (known.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
       return sendProblem(res, known, req.originalUrl);
     }
-    logger.error({ err, path: req.originalUrl }, 'unhandled error');
+    // In the request's trace context, so that the line names its trace.
+    context.with(requestContext(req), () => logger.error({ err, path: req.originalUrl }, 'unhandled error'));
     sendProblem(res, new AppError('internal-error', 'Something went wrong on our side', 500), req.originalUrl);
   };
 }

@@ -1,7 +1,29 @@
 import { context, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { contextFrom, startSpan, withSpan } from './spans';
+
+/** Each request's trace context, for the code that runs after an await (see requestContext). */
+const requestContexts = new WeakMap<IncomingMessage, Context>();
+
+/**
+ * The trace context of a request that traceRequests saw: what a handler hands on after an await,
+ * in a service that carries its context explicitly (sync-context.ts). The active context otherwise.
+ */
+export function requestContext(req: IncomingMessage): Context {
+  return requestContexts.get(req) ?? context.active();
+}
+
+/**
+ * Makes the request's trace context active again for the handlers after it (an authentication or a
+ * body parser that awaited lost it, where the context is explicit); free when tracing is off.
+ */
+export const resumeTrace: RequestHandler = (req, _res, next) => {
+  const ctx = requestContexts.get(req);
+  if (ctx === undefined || ctx === context.active()) return next();
+  context.with(ctx, next);
+};
 
 /**
  * The HTTP server span of each request: ours, not @opentelemetry/instrumentation-http's. That
@@ -39,6 +61,7 @@ export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler
       res.once('finish', end);
       res.once('close', end);
     }
+    requestContexts.set(req, ctx);
     context.with(ctx, next);
   };
 }

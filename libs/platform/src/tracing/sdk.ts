@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -17,6 +18,22 @@ export function serviceNameFrom(script: string | undefined): string | undefined 
   const parts = path.resolve(script).split(path.sep);
   const at = parts.lastIndexOf('services');
   return at >= 0 && parts[at + 1] ? parts[at + 1] : undefined;
+}
+
+/**
+ * How a service carries its trace context: "async" (AsyncLocalStorage, the SDK's default: the
+ * context follows every await) or "explicit" (the service hands it on itself; see
+ * sync-context.ts). A service chooses in its package.json, `"orderPlatform": { "traceContext":
+ * "explicit" }`, next to the dist/ its script runs from.
+ */
+export function traceContextOf(script: string | undefined): 'async' | 'explicit' {
+  if (!script) return 'async';
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(path.resolve(script)), '..', 'package.json'), 'utf8')) as { orderPlatform?: { traceContext?: string } };
+    return manifest.orderPlatform?.traceContext === 'explicit' ? 'explicit' : 'async';
+  } catch {
+    return 'async';
+  }
 }
 
 const SDK = Symbol.for('order-platform.otel-sdk');
@@ -43,13 +60,20 @@ export function startTracing(env: NodeJS.ProcessEnv, script: string | undefined)
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { SyncContextManager } = require('./sync-context') as typeof import('./sync-context');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // A service that hands its context on explicitly has no asynchronous context for the pg
+  // instrumentation to find its parent in (and the one that does so, the gateway, has no database).
+  const explicit = traceContextOf(script) === 'explicit';
   const sdk = new NodeSDK({
-    instrumentations: [
-      // The instrumentation writes the stable db.system.name only; db.system is what most trace
-      // searches and dashboards still ask for.
-      new PgInstrumentation({ requireParentSpan: true, requestHook: (span) => span.setAttribute('db.system', 'postgresql') }),
-    ],
+    ...(explicit ? { contextManager: new SyncContextManager() } : {}),
+    instrumentations: explicit
+      ? []
+      : [
+          // The instrumentation writes the stable db.system.name only; db.system is what most trace
+          // searches and dashboards still ask for.
+          new PgInstrumentation({ requireParentSpan: true, requestHook: (span) => span.setAttribute('db.system', 'postgresql') }),
+        ],
   });
   sdk.start();
   (globalThis as Holder)[SDK] = sdk;

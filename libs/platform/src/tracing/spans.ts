@@ -219,14 +219,14 @@ export async function batchStep<T>(name: string, ids: string[], options: ItemSpa
 }
 
 /**
- * Sets attributes on the active span and on the HTTP server span of the request (the one an
+ * Sets attributes on the active span of ctx and on the HTTP server span of the request (the one an
  * operator searches by), e.g. the order id a route learns only once it has worked.
  */
-export function tagRequest(attributes: Attributes): void {
-  const active = trace.getActiveSpan();
+export function tagRequest(attributes: Attributes, ctx: Context = context.active()): void {
+  const active = trace.getSpan(ctx);
   if (!active?.isRecording()) return;
   active.setAttributes(attributes);
-  const server = getRPCMetadata(context.active())?.span;
+  const server = getRPCMetadata(ctx)?.span;
   if (server && server !== active) server.setAttributes(attributes);
 }
 

@@ -1,6 +1,6 @@
 import type { Caller, OrderStatus, OrderView } from '@shop/contracts';
 import type { OrderIds } from './order-ids';
-import type { OrderService } from './upstream';
+import type { OrderService, TraceContext } from './upstream';
 
 /**
  * How long after its 202 an order the owner asks for may still be on its way to order-management
@@ -56,12 +56,13 @@ export function createOrderUseCases({ orders, orderIds, clock }: Deps) {
       }
     },
     list: (caller: Caller, query: { status?: OrderStatus; limit: number; cursor?: string }) => orders.list({ caller, ...query }),
-    cancel: async (caller: Caller, orderId: string): Promise<OrderView> => {
+    /** trace: the request's, for the second call (past an await, the gateway's context is gone). */
+    cancel: async (caller: Caller, orderId: string, trace?: TraceContext): Promise<OrderView> => {
       try {
         return await orders.cancel({ orderId, caller });
       } catch (err) {
         if (!notFound(err) || !acceptedFor(caller, orderId)) throw err;
-        return orders.cancelUnrecorded({ orderId, customerId: caller.customerId, acceptedAt: new Date(orderIds.mintedAt(orderId)).toISOString() });
+        return orders.cancelUnrecorded({ orderId, customerId: caller.customerId, acceptedAt: new Date(orderIds.mintedAt(orderId)).toISOString() }, trace);
       }
     },
   };

@@ -1,13 +1,15 @@
 import type { Caller, OrderLine, PlaceOrderCommand, ShippingAddress } from '@shop/contracts';
 import { idempotencyKeyReused } from './gateway.errors';
 import { requestHash } from './request-hash';
-import type { OrderCommands, OrderService } from './upstream';
+import type { OrderCommands, OrderService, TraceContext } from './upstream';
 
 export interface PlaceOrderInput {
   caller: Caller;
   items: OrderLine[];
   shippingAddress?: ShippingAddress;
   idempotencyKey?: string;
+  /** The accepting request's trace context: the command continues it. */
+  trace?: TraceContext;
 }
 
 export interface PlaceOrderDeps {
@@ -48,7 +50,7 @@ export function createPlaceOrder({ commands, idempotency, clock, ids }: PlaceOrd
       ...(input.shippingAddress ? { shippingAddress: input.shippingAddress } : {}),
       acceptedAt: clock.now().toISOString(),
     };
-    await commands.placeOrder(command);
+    await commands.placeOrder(command, input.trace);
     return { orderId };
   };
 }

@@ -1,4 +1,11 @@
 import type { Caller, CustomerView, OrderStatus, OrderView, Page, PlaceOrderCommand, ProductView, ShippingAddress } from '@shop/contracts';
+import type { Context } from '@shop/platform';
+
+/**
+ * The trace context of the request a call continues, handed on as it is: the gateway carries it
+ * explicitly past its awaits (package.json, orderPlatform.traceContext; docs/observability.md).
+ */
+export type TraceContext = Context;
 
 /**
  * What the gateway needs from the services behind it. The adapters in `outbound/` speak
@@ -6,7 +13,7 @@ import type { Caller, CustomerView, OrderStatus, OrderView, Page, PlaceOrderComm
  */
 export interface OrderCommands {
   /** Resolves only once the broker confirmed the persistent command. */
-  placeOrder(command: PlaceOrderCommand): Promise<void>;
+  placeOrder(command: PlaceOrderCommand, trace?: TraceContext): Promise<void>;
 }
 
 export interface IdempotencyClaim {
@@ -22,7 +29,7 @@ export interface OrderService {
   get(input: { orderId: string; caller: Caller }): Promise<OrderView>;
   list(input: { caller: Caller; status?: OrderStatus; limit: number; cursor?: string }): Promise<Page<OrderView>>;
   cancel(input: { orderId: string; caller: Caller }): Promise<OrderView>;
-  cancelUnrecorded(input: { orderId: string; customerId: string; acceptedAt: string }): Promise<OrderView>;
+  cancelUnrecorded(input: { orderId: string; customerId: string; acceptedAt: string }, trace?: TraceContext): Promise<OrderView>;
 }
 
 export interface InventoryService {

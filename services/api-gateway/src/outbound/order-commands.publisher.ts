@@ -30,8 +30,8 @@ export function createOrderCommands(publisher: ConfirmPublisher, perMessage: num
     });
 
   /** Each command carries its accepting request's trace context: batched, its saga still joins that trace. */
-  const traced = (command: PlaceOrderCommand): PlaceOrderCommand => {
-    const traceparent = traceHeaders().traceparent;
+  const traced = (command: PlaceOrderCommand, trace: Context): PlaceOrderCommand => {
+    const traceparent = traceHeaders(trace).traceparent;
     return traceparent ? { ...command, traceparent } : command;
   };
 
@@ -57,12 +57,12 @@ export function createOrderCommands(publisher: ConfirmPublisher, perMessage: num
   };
 
   return {
-    placeOrder(accepted) {
-      const command = traced(accepted);
-      if (perMessage === 1) return publishOne(command, context.active());
+    placeOrder(accepted, trace = context.active()) {
+      const command = traced(accepted, trace);
+      if (perMessage === 1) return publishOne(command, trace);
       return new Promise<void>((resolve, reject) => {
         if (waiting.length === 0) setImmediate(flush);
-        waiting.push({ command, trace: context.active(), resolve, reject });
+        waiting.push({ command, trace, resolve, reject });
         if (waiting.length >= perMessage) flush();
       });
     },

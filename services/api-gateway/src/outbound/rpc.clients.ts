@@ -8,7 +8,7 @@ export const createOrderService = (rpc: RpcClient): OrderService => ({
   get: (input) => rpc.call(queues.orderRpc, orderRpc.get, input),
   list: (input) => rpc.call(queues.orderRpc, orderRpc.list, input),
   cancel: (input) => rpc.call(queues.orderRpc, orderRpc.cancel, input),
-  cancelUnrecorded: (input) => rpc.call(queues.orderRpc, orderRpc.cancelUnrecorded, input),
+  cancelUnrecorded: (input, trace) => rpc.call(queues.orderRpc, orderRpc.cancelUnrecorded, input, undefined, trace),
 });
 
 export const createInventoryService = (rpc: RpcClient): InventoryService => ({

@@ -1,7 +1,7 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { idempotencyKeyPattern, orderLinesSchema, orderStatuses, shippingAddressSchema, type OrderLine, type OrderStatus, type OrderView, type ShippingAddress } from '@shop/contracts';
-import { jsonBody, tagRequest, validationError, type Metrics } from '@shop/platform';
+import { jsonBody, requestContext, resumeTrace, tagRequest, validationError, type Metrics } from '@shop/platform';
 import type { OrderUseCases } from '../../domain/orders.use-cases';
 import type { PlaceOrder } from '../../domain/place-order.use-case';
 import { callerOf } from './auth.middleware';
@@ -82,14 +82,16 @@ export function ordersRoutes({ placeOrder, orders, authenticated, limits, metric
   const submit: RequestHandler = async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req.get('Idempotency-Key'));
     const body = validate<{ items: OrderLine[]; shippingAddress?: ShippingAddress }>(placeOrderBody, req.body);
-    const { orderId } = await placeOrder({ caller: callerOf(res), ...body, idempotencyKey });
-    tagRequest({ 'order.id': orderId });
+    // The request's trace context goes along explicitly: it is gone after an await (sync-context.ts).
+    const trace = requestContext(req);
+    const { orderId } = await placeOrder({ caller: callerOf(res), ...body, idempotencyKey, trace });
+    tagRequest({ 'order.id': orderId }, trace);
     accepted.inc();
     // The Location is a status monitor: Retry-After says when a poll is worth making.
     res.status(202).location(`/v1/orders/${orderId}`).set('Retry-After', PENDING_RETRY_AFTER_S).json({ orderId, status: 'PENDING' });
   };
   // Shedding and the customer's rate come before the body is read: a refused request costs little.
-  router.post('/v1/orders', authenticated, ...limits, ...jsonBody('16kb'), submit, countRefusal);
+  router.post('/v1/orders', authenticated, ...limits, ...jsonBody('16kb'), resumeTrace, submit, countRefusal);
 
   // A dry run of POST /v1/orders: the same auth, parsing and validation, and nothing published.
   // Clients can check a cart before ordering; the benchmark uses it to measure the gateway alone.
@@ -99,13 +101,14 @@ export function ordersRoutes({ placeOrder, orders, authenticated, limits, metric
     res.json({ valid: true });
   });
 
-  router.get('/v1/orders', authenticated, async (req, res) => {
+  // resumeTrace: the handler's calls continue the request's trace (the authentication awaited).
+  router.get('/v1/orders', authenticated, resumeTrace, async (req, res) => {
     const query = validate<{ status?: OrderStatus; limit: number; cursor?: string }>(listOrdersQuery, req.query);
     const page = await orders.list(callerOf(res), query);
     res.json({ items: page.items.map(toOrderResponse), nextCursor: page.nextCursor });
   });
 
-  router.get('/v1/orders/:id', authenticated, async (req, res) => {
+  router.get('/v1/orders/:id', authenticated, resumeTrace, async (req, res) => {
     const orderId = pathId(req.params.id, 'Order');
     tagRequest({ 'order.id': orderId });
     const order = await orders.get(callerOf(res), orderId);
@@ -113,10 +116,10 @@ export function ordersRoutes({ placeOrder, orders, authenticated, limits, metric
     res.json(toOrderResponse(order));
   });
 
-  router.post('/v1/orders/:id/cancel', authenticated, async (req, res) => {
+  router.post('/v1/orders/:id/cancel', authenticated, resumeTrace, async (req, res) => {
     const orderId = pathId(req.params.id, 'Order');
     tagRequest({ 'order.id': orderId });
-    const order = await orders.cancel(callerOf(res), orderId);
+    const order = await orders.cancel(callerOf(res), orderId, requestContext(req));
     res.json(toOrderResponse(order));
   });
 

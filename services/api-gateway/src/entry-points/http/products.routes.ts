@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { inventoryRpc, type ProductView } from '@shop/contracts';
-import { jsonBody } from '@shop/platform';
+import { jsonBody, resumeTrace } from '@shop/platform';
 import type { CatalogUseCases } from '../../domain/catalog.use-cases';
 import { cursorSchema, limitSchema, pathId, validate } from './validate';
 
@@ -27,12 +27,12 @@ export function productsRoutes({ catalog, admin }: { catalog: CatalogUseCases; a
     res.json(toPublicProduct(await catalog.get(pathId(req.params.id, 'Product'))));
   });
 
-  router.post('/v1/products', admin, ...jsonBody('16kb'), async (req, res) => {
+  router.post('/v1/products', admin, ...jsonBody('16kb'), resumeTrace, async (req, res) => {
     const product = await catalog.create(validate(createProductBody, req.body));
     res.status(201).location(`/v1/products/${product.productId}`).json(toAdminProduct(product));
   });
 
-  router.patch('/v1/products/:id', admin, ...jsonBody('16kb'), async (req, res) => {
+  router.patch('/v1/products/:id', admin, ...jsonBody('16kb'), resumeTrace, async (req, res) => {
     const productId = pathId(req.params.id, 'Product');
     const product = await catalog.update(productId, validate(updateProductBody, req.body));
     res.json(toAdminProduct(product));
