@@ -5,7 +5,7 @@ import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { batchStep, contextFrom, createLogger, inSpan, itemTraceparent, linkTo, startItemSpans, traceHeaders, traceRequests, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
+import { batchStep, contextFrom, createLogger, inSpan, itemTraceparent, linkTo, startItemSpans, traceHeaders, traceparentIn, traceRequests, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
 
 // The platform's own spans, recorded by a real OpenTelemetry SDK into memory.
 const exporter = new InMemorySpanExporter();
@@ -51,6 +51,15 @@ describe('trace context in messages', () => {
     expect(read).toMatchObject({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, isRemote: true });
     expect(trace.getSpanContext(contextFrom(undefined))).toBeUndefined();
     span.end();
+  });
+
+  it("when a traceparent is written for a field of our own (a command, an outbox row), then it is the propagator's, sampled or not", () => {
+    const sampled = trace.setSpan(context.active(), tracer.startSpan('accept'));
+    const unsampled = contextFrom('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00');
+    expect(traceparentIn(sampled)).toBe(traceHeaders(sampled).traceparent);
+    expect(traceparentIn(unsampled)).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00');
+    expect(traceparentIn(unsampled)).toBe(traceHeaders(unsampled).traceparent);
+    expect(traceparentIn(context.active())).toBeUndefined();
   });
 });
 

@@ -4,15 +4,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { contextFrom, startSpan, withSpan } from './spans';
 
-/** Each request's trace context, for the code that runs after an await (see requestContext). */
-const requestContexts = new WeakMap<IncomingMessage, Context>();
+/** Each request's trace context, kept on the request for the code that runs after an await (see requestContext). */
+const REQUEST_CONTEXT = Symbol('order-platform.request-context');
+type WithContext = IncomingMessage & { [REQUEST_CONTEXT]?: Context };
 
 /**
  * The trace context of a request that traceRequests saw: what a handler hands on after an await,
  * in a service that carries its context explicitly (sync-context.ts). The active context otherwise.
  */
 export function requestContext(req: IncomingMessage): Context {
-  return requestContexts.get(req) ?? context.active();
+  return (req as WithContext)[REQUEST_CONTEXT] ?? context.active();
 }
 
 /**
@@ -20,7 +21,7 @@ export function requestContext(req: IncomingMessage): Context {
  * body parser that awaited lost it, where the context is explicit); free when tracing is off.
  */
 export const resumeTrace: RequestHandler = (req, _res, next) => {
-  const ctx = requestContexts.get(req);
+  const ctx = (req as WithContext)[REQUEST_CONTEXT];
   if (ctx === undefined || ctx === context.active()) return next();
   context.with(ctx, next);
 };
@@ -33,8 +34,9 @@ export const resumeTrace: RequestHandler = (req, _res, next) => {
  * cost the gateway (docs/benchmarks.md). Here a request whose trace is not sampled costs one
  * sampling decision and one context switch (its span kept aside, not active: see withSpan); a
  * sampled one gets the HTTP semantic attributes.
- * The body parser keeps the caller's context across the body's stream events (raw-body binds its
- * callback with AsyncResource), so the handlers after it still run in the request's span.
+ * With AsyncLocalStorage the body parser keeps the caller's context across the body's stream
+ * events (raw-body binds its callback with AsyncResource), so the handlers after it still run in the
+ * request's span; where the context is explicit (the gateway), resumeTrace brings it back.
  */
 export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler {
   return (req, res, next) => {
@@ -52,16 +54,10 @@ export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler
       });
       // The span routes learn about (tagRequest) is found the way instrumentations find it.
       ctx = setRPCMetadata(ctx, { type: RPCType.HTTP, span });
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        endServerSpan(span, req, res);
-      };
-      res.once('finish', end);
-      res.once('close', end);
+      // A response emits 'close' once it is done, finished or aborted.
+      res.once('close', () => endServerSpan(span, req, res));
     }
-    requestContexts.set(req, ctx);
+    (req as WithContext)[REQUEST_CONTEXT] = ctx;
     context.with(ctx, next);
   };
 }

@@ -62,7 +62,8 @@ export function withSpan(ctx: Context, span: Span): Context {
   const spanContext = span.spanContext();
   if (span.isRecording() || isSampled(spanContext)) return unsampledSpan(ctx) ? trace.setSpan(ctx, span).deleteValue(UNSAMPLED) : trace.setSpan(ctx, span);
   if (!trace.isSpanContextValid(spanContext)) return ctx;
-  if (unsampledSpan(ctx) === span && !trace.getSpan(ctx)) return ctx;
+  // One context less to make per unsampled request or message when ctx has no active span (the usual case).
+  if (!trace.getSpan(ctx)) return unsampledSpan(ctx) === span ? ctx : ctx.setValue(UNSAMPLED, span);
   return trace.deleteSpan(ctx).setValue(UNSAMPLED, span);
 }
 
@@ -87,10 +88,21 @@ export function traceHeaders(ctx: Context = context.active()): Record<string, st
   return carrier;
 }
 
+/**
+ * The W3C `traceparent` of the trace ctx continues (sampled or not), for a field of our own: a
+ * command's or an outbox row's. Written directly, without a propagator and the contexts it needs:
+ * such a field is W3C whatever OTEL_PROPAGATORS says, and it is written once per order.
+ */
+export function traceparentIn(ctx: Context = context.active()): string | undefined {
+  const spanContext = spanContextOf(ctx);
+  if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
+  return `00-${spanContext.traceId}-${spanContext.spanId}-0${Number(spanContext.traceFlags || TraceFlags.NONE).toString(16)}`;
+}
+
 /** The `traceparent` of a span, or undefined when tracing is off. */
 export function traceparentOf(span: Span | undefined): string | undefined {
   if (!span || !span.isRecording()) return undefined;
-  return traceHeaders(trace.setSpan(ROOT_CONTEXT, span)).traceparent;
+  return traceparentIn(trace.setSpan(ROOT_CONTEXT, span));
 }
 
 /**
@@ -161,7 +173,7 @@ export function itemContext(id: string): Context | undefined {
 export function itemTraceparent(id: string): string | undefined {
   const ctx = itemContext(id);
   const spanContext = ctx && spanContextOf(ctx);
-  return spanContext && trace.isSpanContextValid(spanContext) ? traceHeaders(ctx).traceparent : undefined;
+  return spanContext && trace.isSpanContextValid(spanContext) ? traceparentIn(ctx) : undefined;
 }
 
 /** The trace id of one item in the active batch when its trace is sampled, e.g. for a metric's exemplar. */

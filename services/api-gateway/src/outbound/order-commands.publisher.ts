@@ -1,6 +1,6 @@
 import { exchanges, messageTypes, newId, routingKeys, type PlaceOrderCommand, type PlaceOrdersMessage } from '@shop/contracts';
 import type { ConfirmPublisher } from '@shop/messaging';
-import { context, linkTo, isLink, ROOT_CONTEXT, traceHeaders, type Context } from '@shop/platform';
+import { context, linkTo, isLink, ROOT_CONTEXT, traceparentIn, type Context } from '@shop/platform';
 import type { OrderCommands } from '../domain/upstream';
 
 interface Waiting {
@@ -31,7 +31,7 @@ export function createOrderCommands(publisher: ConfirmPublisher, perMessage: num
 
   /** Each command carries its accepting request's trace context: batched, its saga still joins that trace. */
   const traced = (command: PlaceOrderCommand, trace: Context): PlaceOrderCommand => {
-    const traceparent = traceHeaders(trace).traceparent;
+    const traceparent = traceparentIn(trace);
     return traceparent ? { ...command, traceparent } : command;
   };
 

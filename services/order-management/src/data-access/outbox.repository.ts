@@ -1,4 +1,4 @@
-import { itemTraceparent, traceHeaders, type Tx } from '@shop/platform';
+import { itemTraceparent, traceparentIn, type Tx } from '@shop/platform';
 import type { OrderEventRecord, Outbox } from '../domain/order';
 
 export interface OutboxMessage extends OrderEventRecord {
@@ -50,7 +50,7 @@ export function createOutbox(): OutboxTable {
     async append(tx, events) {
       if (events.length === 0) return [];
       // An order's own trace when its batch follows it (the saga), else the writer's (a cancel request).
-      const writer = traceHeaders().traceparent ?? null;
+      const writer = traceparentIn() ?? null;
       const traceparentOf = (e: OrderEventRecord) => {
         const orderId = (e.payload as { orderId?: unknown } | null)?.orderId;
         return (typeof orderId === 'string' ? itemTraceparent(orderId) : undefined) ?? writer;
