@@ -169,7 +169,7 @@ describe('bench tracing cost', () => {
     expect(tracingEnv('off', sink.url)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: '' });
     expect(tracingEnv('0.1', sink.url)).toMatchObject({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
     expect(parseBenchArgs(['--tracing-rounds', '0']).tracingRounds).toBe(0);
-    expect(parseBenchArgs([]).tracingRounds).toBe(3);
+    expect(parseBenchArgs([]).tracingRounds).toBe(5);
   });
 
   it('when --tracing-modes is given, then those phases run, off first; 0 is the SDK on with nothing sampled', async () => {

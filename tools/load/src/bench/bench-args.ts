@@ -73,7 +73,7 @@ figures and the ratios.
                           for each leg's commit round trip)
   --naive-seconds S       measuring window of the naive pipeline (default 20)
   --reads N               GET samples after the pipeline phase (default 1000)
-  --tracing-rounds R      rounds of the tracing twins (each traced mode in turn; default 3; 0 skips):
+  --tracing-rounds R      rounds of the tracing twins (each traced mode in turn; default 5; 0 skips):
                           an untraced and a traced instance of each service side by side under
                           the same load, compared by CPU per order; the pipeline's share from
                           its CPU per order (four services, RabbitMQ, Postgres)
@@ -169,7 +169,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     dbRows: num('db-rows', 5000),
     naiveSeconds: num('naive-seconds', 20),
     reads: num('reads', 1000),
-    tracingRounds: num('tracing-rounds', 3),
+    tracingRounds: num('tracing-rounds', 5),
     tracingOrders: num('tracing-orders', 20_000),
     tracingModes: modes,
     tracingRate: tracingRate(),
