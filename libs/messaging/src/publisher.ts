@@ -18,6 +18,7 @@ import {
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
 import { closeChannel } from './close-channel';
+import { messageTraceHeaders } from './trace-headers';
 
 export interface PublishOptions {
   messageId: string;
@@ -79,7 +80,8 @@ export class ConfirmPublisher {
     if (this.broker.isBlocked) return Promise.reject(unavailable('The message broker is refusing messages'));
     const key = (this.sequence = (this.sequence + 1) % Number.MAX_SAFE_INTEGER);
     const span = this.sendSpan(exchange, routingKey, options);
-    const headers = span ? { ...options.headers, ...traceHeaders(withSpan(context.active(), span)) } : options.headers;
+    const traced = span && withSpan(context.active(), span);
+    const headers = !traced ? options.headers : options.headers ? { ...options.headers, ...traceHeaders(traced) } : messageTraceHeaders(traced);
     const sent = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(key, unconfirmed('The message broker did not confirm in time')), this.timeoutMs);
       this.pending.set(key, { resolve, reject, timer });

@@ -7,7 +7,6 @@ import {
   linkTo,
   SpanKind,
   startSpan,
-  traceHeaders,
   unavailable,
   withSpan,
   type AppErrorShape,
@@ -18,6 +17,7 @@ import {
 import type { BrokerConnection } from './connection';
 import { encode } from './codec';
 import { closeChannel } from './close-channel';
+import { messageTraceHeaders } from './trace-headers';
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };
 
@@ -139,7 +139,7 @@ export class RpcClient {
         expiration: String(timeoutMs),
         contentType: 'application/json',
         mandatory: true,
-        headers: traceHeaders(traced),
+        headers: messageTraceHeaders(traced),
       });
     } catch (err) {
       // The channel closed under us. Nothing will settle the reply now: drop its waiter and timer

@@ -1,9 +1,10 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { AppError, contextFrom, inSpan, isDataError, SpanKind, SpanStatusCode, traceHeaders, validationError, type Logger, type Metrics } from '@shop/platform';
+import { AppError, context, contextFrom, inSpan, isDataError, SpanKind, SpanStatusCode, validationError, type Logger, type Metrics } from '@shop/platform';
 import type { BrokerConnection } from './connection';
 import { decode, encode } from './codec';
 import { declareRpcQueue, type QueueType } from './topology';
 import { closeChannel } from './close-channel';
+import { messageTraceHeaders } from './trace-headers';
 
 /** A joi schema or a compiled one: both validate and return `{ value, error }`. */
 export interface MessageSchema {
@@ -98,9 +99,11 @@ export class RpcServer {
           attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'rpc.method': method },
         },
         async (span) => {
+          // The server span's context, taken before the await (it may be gone after it).
+          const traced = context.active();
           const reply = await this.answer(message);
           const { replyTo, correlationId } = message.properties;
-          if (replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json', headers: traceHeaders() });
+          if (replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json', headers: messageTraceHeaders(traced) });
           if (!reply.ok) {
             span.setAttribute('error.type', reply.error.code);
             if (reply.error.status >= 500) {
