@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { ChannelModel } from 'amqplib';
 import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
-import { quietLogger, rawConnection, BROKER_URL } from '@shop/test-kit';
+import { quietLogger, scratchQueue, BROKER_URL, type ScratchQueue } from '@shop/test-kit';
 
 interface CountedSocket {
   _write: (...args: unknown[]) => unknown;
@@ -9,21 +8,9 @@ interface CountedSocket {
 }
 
 describe('frames written to the broker', () => {
-  let raw: ChannelModel;
-  const queue = `test.coalesce.${randomUUID()}`;
-
-  beforeAll(async () => {
-    raw = await rawConnection();
-    const channel = await raw.createChannel();
-    await channel.assertQueue(queue, { durable: true });
-    await channel.close();
-  });
-
-  afterAll(async () => {
-    const channel = await raw.createChannel();
-    await channel.deleteQueue(queue);
-    await raw.close();
-  });
+  let scratch: ScratchQueue;
+  beforeAll(async () => void (scratch = await scratchQueue('test.coalesce')));
+  afterAll(() => scratch.close());
 
   it('when many messages are published in one tick, then they leave in a few socket writes, all confirmed, in order', async () => {
     let model: ChannelModel | undefined;
@@ -41,17 +28,12 @@ describe('frames written to the broker', () => {
 
     const count = 300;
     await Promise.all(
-      Array.from({ length: count }, (_, n) => publisher.publish('', queue, { n }, { messageId: `m-${n}`, type: 'test.coalesce' })),
+      Array.from({ length: count }, (_, n) => publisher.publish('', scratch.queue, { n }, { messageId: `m-${n}`, type: 'test.coalesce' })),
     );
     await publisher.close();
     await broker.close();
 
-    const channel = await raw.createChannel();
-    const received: number[] = [];
-    for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
-      received.push((JSON.parse(message.content.toString()) as { n: number }).n);
-    }
-    await channel.close();
+    const received = (await scratch.drain()).map((message) => (JSON.parse(message.content.toString()) as { n: number }).n);
     expect(received).toEqual(Array.from({ length: count }, (_, n) => n));
     // One write per frame set would be 300; a handful covers the burst and the channel close.
     expect(writes).toBeLessThan(20);

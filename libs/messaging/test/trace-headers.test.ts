@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelModel } from 'amqplib';
 import { trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BrokerConnection, ConfirmPublisher } from '@shop/messaging';
 import { contextFrom, spanContextOf } from '@shop/platform';
-import { quietLogger, rawConnection, BROKER_URL } from '@shop/test-kit';
+import { quietLogger, scratchQueue, BROKER_URL, type ScratchQueue } from '@shop/test-kit';
 import { messageTraceHeaders } from '../src/trace-headers';
 
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
@@ -14,21 +13,9 @@ provider.register({ propagator: new W3CTraceContextPropagator() });
 afterAll(() => provider.shutdown());
 
 describe('trace headers of published messages (one headers object reused per process)', () => {
-  let raw: ChannelModel;
-  const queue = `test.trace-headers.${randomUUID()}`;
-
-  beforeAll(async () => {
-    raw = await rawConnection();
-    const channel = await raw.createChannel();
-    await channel.assertQueue(queue, { durable: true });
-    await channel.close();
-  });
-
-  afterAll(async () => {
-    const channel = await raw.createChannel();
-    await channel.deleteQueue(queue);
-    await raw.close();
-  });
+  let scratch: ScratchQueue;
+  beforeAll(async () => void (scratch = await scratchQueue('test.trace-headers')));
+  afterAll(() => scratch.close());
 
   it('when messages under different traces are published in one tick, then each carries its own trace, sampled or not', async () => {
     const broker = new BrokerConnection({ url: BROKER_URL, name: 'test-trace-headers', logger: quietLogger() });
@@ -40,16 +27,14 @@ describe('trace headers of published messages (one headers object reused per pro
       n % 4 === 3 ? contextFrom(`00-${randomUUID().replace(/-/g, '')}-b7ad6b7169203331-00`) : trace.setSpan(ROOT_CONTEXT, tracer.startSpan(`accept ${n}`)),
     );
     const traceIds = parents.map((p) => spanContextOf(p)!.traceId);
-    await Promise.all(parents.map((parent, n) => publisher.publish('', queue, { n }, { messageId: `m-${n}`, type: 'test.trace', trace: { parent } })));
+    await Promise.all(parents.map((parent, n) => publisher.publish('', scratch.queue, { n }, { messageId: `m-${n}`, type: 'test.trace', trace: { parent } })));
     await publisher.close();
     await broker.close();
 
-    const channel = await raw.createChannel();
-    const received: Array<{ n: number; traceparent: string }> = [];
-    for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
-      received.push({ n: (JSON.parse(message.content.toString()) as { n: number }).n, traceparent: String(message.properties.headers?.traceparent) });
-    }
-    await channel.close();
+    const received = (await scratch.drain()).map((message) => ({
+      n: (JSON.parse(message.content.toString()) as { n: number }).n,
+      traceparent: String(message.properties.headers?.traceparent),
+    }));
     expect(received).toHaveLength(parents.length);
     for (const { n, traceparent } of received) {
       const [, traceId, , flags] = traceparent.split('-');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type GetMessage } from 'amqplib';
 import { BrokerConnection, RpcClient } from '@shop/messaging';
 import { createLogger } from '@shop/platform';
@@ -41,4 +42,36 @@ export async function takeMessage(connection: ChannelModel, queue: string, match
   } finally {
     await channel.close();
   }
+}
+
+export interface ScratchQueue {
+  queue: string;
+  /** Takes every message the queue holds now, in order. */
+  drain(): Promise<GetMessage[]>;
+  /** Deletes the queue and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** A durable queue of a test's own (`<prefix>.<uuid>`), on a raw connection of its own. */
+export async function scratchQueue(prefix: string): Promise<ScratchQueue> {
+  const raw = await rawConnection();
+  const queue = `${prefix}.${randomUUID()}`;
+  const setup = await raw.createChannel();
+  await setup.assertQueue(queue, { durable: true });
+  await setup.close();
+  return {
+    queue,
+    async drain() {
+      const channel = await raw.createChannel();
+      const messages: GetMessage[] = [];
+      for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) messages.push(message);
+      await channel.close();
+      return messages;
+    },
+    async close() {
+      const channel = await raw.createChannel();
+      await channel.deleteQueue(queue);
+      await raw.close();
+    },
+  };
 }
