@@ -15,11 +15,11 @@ const carrier: { traceparent?: string; tracestate?: string } = {};
  */
 export function messageTraceHeaders(ctx: Context): Record<string, string> | undefined {
   const headers = traceHeaders(ctx);
-  const { traceparent, tracestate } = headers;
-  if (traceparent === undefined) return Object.keys(headers).length > 0 ? headers : undefined;
+  const keys = Object.keys(headers);
+  if (keys.length === 0) return undefined;
   // Another propagator's keys (OTEL_PROPAGATORS) go as they come.
-  if (Object.keys(headers).length > (tracestate === undefined ? 1 : 2)) return headers;
-  carrier.traceparent = traceparent;
-  carrier.tracestate = tracestate;
+  if (keys.some((key) => key !== 'traceparent' && key !== 'tracestate')) return headers;
+  carrier.traceparent = headers.traceparent;
+  carrier.tracestate = headers.tracestate;
   return carrier as Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SyncContextManager } from './sync-context';
 
 /**
  * Tracing is configured only through the standard OTEL_* variables. It starts when an OTLP
@@ -57,24 +58,24 @@ export function startTracing(env: NodeJS.ProcessEnv, script: string | undefined)
   // every message would be for nothing.
   env.OTEL_PROPAGATORS ??= 'tracecontext';
   env.OTEL_SERVICE_NAME ??= serviceNameFrom(script);
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const { SyncContextManager } = require('./sync-context') as typeof import('./sync-context');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   // A service that hands its context on explicitly has no asynchronous context for the pg
   // instrumentation to find its parent in (and the one that does so, the gateway, has no database).
   const explicit = traceContextOf(script) === 'explicit';
-  const sdk = new NodeSDK({
-    ...(explicit ? { contextManager: new SyncContextManager() } : {}),
-    instrumentations: explicit
-      ? []
-      : [
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const sdk = explicit
+    ? new NodeSDK({ contextManager: new SyncContextManager(), instrumentations: [] })
+    : new NodeSDK({
+        instrumentations: [
           // The instrumentation writes the stable db.system.name only; db.system is what most trace
           // searches and dashboards still ask for.
-          new PgInstrumentation({ requireParentSpan: true, requestHook: (span) => span.setAttribute('db.system', 'postgresql') }),
+          new (require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg')).PgInstrumentation({
+            requireParentSpan: true,
+            requestHook: (span) => span.setAttribute('db.system', 'postgresql'),
+          }),
         ],
-  });
+      });
+  /* eslint-enable @typescript-eslint/no-require-imports */
   sdk.start();
   (globalThis as Holder)[SDK] = sdk;
   return true;
