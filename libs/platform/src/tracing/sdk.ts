@@ -61,24 +61,23 @@ export function startTracing(env: NodeJS.ProcessEnv, script: string | undefined)
   // A service that hands its context on explicitly has no asynchronous context for the pg
   // instrumentation to find its parent in (and the one that does so, the gateway, has no database).
   const explicit = traceContextOf(script) === 'explicit';
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const sdk = explicit
     ? new NodeSDK({ contextManager: new SyncContextManager(), instrumentations: [] })
-    : new NodeSDK({
-        instrumentations: [
-          // The instrumentation writes the stable db.system.name only; db.system is what most trace
-          // searches and dashboards still ask for.
-          new (require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg')).PgInstrumentation({
-            requireParentSpan: true,
-            requestHook: (span) => span.setAttribute('db.system', 'postgresql'),
-          }),
-        ],
-      });
-  /* eslint-enable @typescript-eslint/no-require-imports */
+    : new NodeSDK({ instrumentations: [pgInstrumentation()] });
   sdk.start();
   (globalThis as Holder)[SDK] = sdk;
   return true;
+}
+
+/** The pg instrumentation, loaded only for the services that use it. */
+function pgInstrumentation(): import('@opentelemetry/instrumentation-pg').PgInstrumentation {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  // The instrumentation writes the stable db.system.name only; db.system is what most trace
+  // searches and dashboards still ask for.
+  return new PgInstrumentation({ requireParentSpan: true, requestHook: (span) => span.setAttribute('db.system', 'postgresql') });
 }
 
 /** Flushes and stops the SDK, if it runs; the lifecycle calls it last, after the drain. */
