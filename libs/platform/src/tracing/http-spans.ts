@@ -1,27 +1,36 @@
-import { context, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { contextFrom, startSpan, withSpan } from './spans';
 
-/** Each request's trace context, kept on the request for the code that runs after an await (see requestContext). */
+/**
+ * Each request's trace context, kept in the response's `locals` for the code that runs after an
+ * await (see requestContext). Not on the request object: a property added to each request is a
+ * hidden-class transition per request, the slowest line of traceRequests in a CPU profile of the
+ * gateway (about 1 µs a request); `res.locals` is Express's per-request dictionary, made without a
+ * prototype, where a key more is a plain insert.
+ */
 const REQUEST_CONTEXT = Symbol('order-platform.request-context');
-type WithContext = IncomingMessage & { [REQUEST_CONTEXT]?: Context };
+interface Locals {
+  [REQUEST_CONTEXT]?: Context;
+}
+const localsOf = (req: IncomingMessage): Locals | undefined => (req as Request).res?.locals as Locals | undefined;
 
 /**
  * The trace context of a request that traceRequests saw: what a handler hands on after an await,
  * in a service that carries its context explicitly (sync-context.ts). The active context otherwise.
  */
 export function requestContext(req: IncomingMessage): Context {
-  return (req as WithContext)[REQUEST_CONTEXT] ?? context.active();
+  return localsOf(req)?.[REQUEST_CONTEXT] ?? context.active();
 }
 
 /**
  * Makes the request's trace context active again for the handlers after it (an authentication or a
  * body parser that awaited lost it, where the context is explicit); free when tracing is off.
  */
-export const resumeTrace: RequestHandler = (req, _res, next) => {
-  const ctx = (req as WithContext)[REQUEST_CONTEXT];
+export const resumeTrace: RequestHandler = (_req, res, next) => {
+  const ctx = (res.locals as Locals)[REQUEST_CONTEXT];
   if (ctx === undefined || ctx === context.active()) return next();
   context.with(ctx, next);
 };
@@ -57,12 +66,12 @@ export function traceRequests(options: { ignore?: RegExp } = {}): RequestHandler
       // A response emits 'close' once it is done, finished or aborted.
       res.once('close', () => endServerSpan(span, req, res));
     }
-    (req as WithContext)[REQUEST_CONTEXT] = ctx;
+    (res.locals as Locals)[REQUEST_CONTEXT] = ctx;
     context.with(ctx, next);
   };
 }
 
-function endServerSpan(span: ReturnType<typeof startSpan>, req: Request, res: Response): void {
+function endServerSpan(span: Span, req: Request, res: Response): void {
   const route = req.route ? `${req.baseUrl}${req.route.path as string}` : undefined;
   if (route) {
     span.setAttribute('http.route', route);
