@@ -5,7 +5,7 @@ import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { batchStep, contextFrom, createLogger, inSpan, itemTraceparent, linkTo, startItemSpans, traceHeaders, traceparentIn, traceRequests, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
+import { batchStep, contextFrom, createLogger, inSpan, itemTraceparent, linkTo, parseTraceparent, startItemSpans, traceHeaders, traceparentIn, traceRequests, tracingWanted, withItemContexts, serviceNameFrom } from '../src';
 
 // The platform's own spans, recorded by a real OpenTelemetry SDK into memory.
 const exporter = new InMemorySpanExporter();
@@ -60,6 +60,40 @@ describe('trace context in messages', () => {
     expect(traceparentIn(unsampled)).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00');
     expect(traceparentIn(unsampled)).toBe(traceHeaders(unsampled).traceparent);
     expect(traceparentIn(context.active())).toBeUndefined();
+  });
+});
+
+describe('a traceparent field of our own', () => {
+  const id = '0af7651916cd43dd8448eb211c80319c';
+  const parent = 'b7ad6b7169203331';
+
+  it('when it is well formed, then it reads as a remote span context with its flags', () => {
+    expect(parseTraceparent(`00-${id}-${parent}-01`)).toEqual({ traceId: id, spanId: parent, traceFlags: 1, isRemote: true });
+    expect(parseTraceparent(`00-${id}-${parent}-00`)?.traceFlags).toBe(0);
+    // A later version may add fields; its first four read as version 00's.
+    expect(parseTraceparent(`01-${id}-${parent}-01-extra`)).toMatchObject({ traceId: id, spanId: parent, traceFlags: 1 });
+  });
+
+  it.each([
+    ['version 255', `ff-${id}-${parent}-01`],
+    ['a trace id of zeros', `00-${'0'.repeat(32)}-${parent}-01`],
+    ['a parent id of zeros', `00-${id}-${'0'.repeat(16)}-01`],
+    ['upper-case hex', `00-${id.toUpperCase()}-${parent}-01`],
+    ['version 00 with more after it', `00-${id}-${parent}-01-extra`],
+    ['a short trace id', `00-${id.slice(1)}-${parent}-01`],
+    ['not hex', `00-${id.replace('a', 'g')}-${parent}-01`],
+    ['nothing', ''],
+  ])('when it has %s, then it is no trace context at all', (_case, value) => {
+    expect(parseTraceparent(value)).toBeUndefined();
+    expect(trace.getSpanContext(contextFrom(value))).toBeUndefined();
+    expect(traceparentIn(contextFrom(value))).toBeUndefined();
+  });
+
+  it('when an unsampled item comes with a later version, then what continues its trace gets the version 00 form', async () => {
+    const orders = startItemSpans('place order', [{ id: 'later', traceparent: `01-${id}-${parent}-00-extra` }], { idAttribute: 'order.id' });
+    expect(await withItemContexts(orders.contexts, async () => itemTraceparent('later'))).toBe(`00-${id}-${parent}-00`);
+    orders.end();
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });
 
