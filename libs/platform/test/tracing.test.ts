@@ -1,7 +1,7 @@
 import { request, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import express, { type RequestHandler } from 'express';
-import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, trace, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -87,6 +87,18 @@ describe('a traceparent field of our own', () => {
     expect(parseTraceparent(value)).toBeUndefined();
     expect(trace.getSpanContext(contextFrom(value))).toBeUndefined();
     expect(traceparentIn(contextFrom(value))).toBeUndefined();
+  });
+
+  it('when no W3C propagator is configured (tracing off, or OTEL_PROPAGATORS without tracecontext), then the field is ignored, as a header would be', async () => {
+    propagation.disable();
+    try {
+      expect(trace.getSpanContext(contextFrom(`00-${id}-${parent}-01`))).toBeUndefined();
+      expect(traceparentIn(contextFrom(`00-${id}-${parent}-00`))).toBeUndefined();
+      expect(startItemSpans('place order', [{ id: 'a', traceparent: `00-${id}-${parent}-01` }], { idAttribute: 'order.id' }).contexts.size).toBe(0);
+    } finally {
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    }
+    expect(trace.getSpanContext(contextFrom(`00-${id}-${parent}-01`))?.traceId).toBe(id);
   });
 
   it('when an unsampled item comes with a later version, then what continues its trace gets the version 00 form', async () => {
