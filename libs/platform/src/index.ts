@@ -11,6 +11,7 @@ export * from './workers';
 export * from './failures';
 export * from './keyset';
 export * from './tracing/spans';
+export * from './tracing/item-spans';
 export * from './tracing/http-spans';
 export { serviceNameFrom, startTracing, stopTracing, tracingActive, tracingWanted } from './tracing/sdk';
 export * from './openapi/json-schema';
